@@ -1,0 +1,137 @@
+/**
+ * Configuration: one zod schema over the environment, checked once at start-up.
+ *
+ * Every variable is documented in `.env.example`. A bad or missing value becomes one line naming
+ * the variable, so an admin can fix all problems in one pass instead of one per restart.
+ */
+import { existsSync } from 'node:fs';
+import { z } from 'zod';
+
+const seconds = (fallback: number) => z.coerce.number().positive().default(fallback);
+const minutes = seconds;
+const idList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
+  );
+
+const envSchema = z.object({
+  NEMO_API_URL: z.url({ protocol: /^https?$/ }).default('https://mega-api-prod.nemovideo.ai'),
+  NEMO_WEB_URL: z.url({ protocol: /^https?$/ }).default('https://nemovideo.com'),
+  NEMO_TOKEN: z.string().startsWith('nmv_', 'must be a NemoVideo token (nmv_…)').optional(),
+  NEMO_CLIENT_ID: z.uuid('must be a UUID').optional(),
+  NEMO_SKILL_SOURCE: z.string().min(1).default('nemovideo-bot'),
+  NEMO_SKILL_VERSION: z.string().min(1).optional(),
+  NEMO_SKILL_PLATFORM: z.string().min(1).optional(),
+  STORE_URL: z
+    .string()
+    .regex(/^(sqlite|redis|rediss|postgres|postgresql):\/\//, 'must start with sqlite://, redis:// or postgres://')
+    .default('sqlite://data/bot.sqlite'),
+  UPLOAD_MAX_MB: z.coerce.number().positive().default(500),
+  RATE_LIMIT_WAIT_SECONDS: seconds(30),
+  CHAT_TIMEOUT_MINUTES: minutes(15),
+  CHAT_IDLE_TIMEOUT_MINUTES: minutes(10),
+  REQUEST_TIMEOUT_SECONDS: seconds(60),
+  RENDER_POLL_INTERVAL_SECONDS: seconds(10),
+  RENDER_TIMEOUT_MINUTES: minutes(10),
+  PROGRESS_INTERVAL_SECONDS: seconds(10),
+  ALLOWED_USERS: idList,
+  ALLOWED_CHATS: idList,
+  ADMIN_USERS: idList,
+  DAILY_REQUEST_LIMIT: z.coerce.number().int().nonnegative().default(0),
+  MAX_CONCURRENT_OPERATIONS: z.coerce.number().int().positive().default(4),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  nemo: {
+    apiUrl: string;
+    webUrl: string;
+    token: string | undefined;
+    clientId: string | undefined;
+    attribution: { source: string; version: string; platform: string | undefined };
+    uploadMaxBytes: number;
+    rateLimitWaitMs: number;
+    requestTimeoutMs: number;
+    chatTimeoutMs: number;
+    chatIdleTimeoutMs: number;
+    renderPollIntervalMs: number;
+    renderTimeoutMs: number;
+  };
+  storeUrl: string;
+  progressIntervalMs: number;
+  access: {
+    allowedUsers: string[];
+    allowedChats: string[];
+    adminUsers: string[];
+    dailyRequestLimit: number;
+    maxConcurrentOperations: number;
+  };
+  logLevel: Env['LOG_LEVEL'];
+}
+
+/** Raised when the environment does not describe a runnable bot; `problems` has one line per variable. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((line) => `  - ${line}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+/** Unset and empty mean the same thing: `.env.example` copied as-is leaves many variables empty. */
+function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
+}
+
+export function parseConfig(env: NodeJS.ProcessEnv, packageVersion = '0.0.0'): Config {
+  const parsed = envSchema.safeParse(withoutEmpty(env));
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  return {
+    nemo: {
+      apiUrl: e.NEMO_API_URL.replace(/\/+$/, ''),
+      webUrl: e.NEMO_WEB_URL.replace(/\/+$/, ''),
+      token: e.NEMO_TOKEN,
+      clientId: e.NEMO_CLIENT_ID,
+      attribution: {
+        source: e.NEMO_SKILL_SOURCE,
+        version: e.NEMO_SKILL_VERSION ?? packageVersion,
+        platform: e.NEMO_SKILL_PLATFORM,
+      },
+      uploadMaxBytes: Math.round(e.UPLOAD_MAX_MB * 1024 * 1024),
+      rateLimitWaitMs: e.RATE_LIMIT_WAIT_SECONDS * 1000,
+      requestTimeoutMs: e.REQUEST_TIMEOUT_SECONDS * 1000,
+      chatTimeoutMs: e.CHAT_TIMEOUT_MINUTES * 60_000,
+      chatIdleTimeoutMs: e.CHAT_IDLE_TIMEOUT_MINUTES * 60_000,
+      renderPollIntervalMs: e.RENDER_POLL_INTERVAL_SECONDS * 1000,
+      renderTimeoutMs: e.RENDER_TIMEOUT_MINUTES * 60_000,
+    },
+    storeUrl: e.STORE_URL,
+    progressIntervalMs: e.PROGRESS_INTERVAL_SECONDS * 1000,
+    access: {
+      allowedUsers: e.ALLOWED_USERS,
+      allowedChats: e.ALLOWED_CHATS,
+      adminUsers: e.ADMIN_USERS,
+      dailyRequestLimit: e.DAILY_REQUEST_LIMIT,
+      maxConcurrentOperations: e.MAX_CONCURRENT_OPERATIONS,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Reads `.env` (when present) into the process environment; variables already set win. */
+export function loadDotEnv(path = '.env'): void {
+  if (existsSync(path)) process.loadEnvFile(path);
+}
