@@ -45,7 +45,24 @@ const envSchema = z.object({
   DAILY_REQUEST_LIMIT: z.coerce.number().int().nonnegative().default(0),
   MAX_CONCURRENT_OPERATIONS: z.coerce.number().int().positive().default(4),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC… (from @BotFather)')
+    .optional(),
+  TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org'),
+  DISCORD_TOKEN: z.string().min(20, 'must be the bot token from the Discord developer portal').optional(),
+  DISCORD_APPLICATION_ID: z.string().regex(/^\d{15,22}$/, 'must be the numeric application id').optional(),
+  DISCORD_GUILD_ID: z.string().regex(/^\d{15,22}$/, 'must be a numeric server id').optional(),
 });
+
+/** Requirements between variables, checked even when single variables are wrong, so one pass lists all. */
+function missingCompanions(env: Record<string, string>): string[] {
+  const problems: string[] = [];
+  if (env.DISCORD_TOKEN && !env.DISCORD_APPLICATION_ID) {
+    problems.push('DISCORD_APPLICATION_ID: is required when DISCORD_TOKEN is set');
+  }
+  return problems;
+}
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -74,6 +91,10 @@ export interface Config {
     maxConcurrentOperations: number;
   };
   logLevel: Env['LOG_LEVEL'];
+  /** Present when the Telegram adapter should start. */
+  telegram: { token: string; apiRoot: string } | undefined;
+  /** Present when the Discord adapter should start. */
+  discord: { token: string; applicationId: string; guildId: string | undefined } | undefined;
 }
 
 /** Raised when the environment does not describe a runnable bot; `problems` has one line per variable. */
@@ -94,10 +115,13 @@ function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
 }
 
 export function parseConfig(env: NodeJS.ProcessEnv, packageVersion = '0.0.0'): Config {
-  const parsed = envSchema.safeParse(withoutEmpty(env));
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
-  }
+  const present = withoutEmpty(env);
+  const parsed = envSchema.safeParse(present);
+  const problems = [
+    ...(parsed.error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) ?? []),
+    ...missingCompanions(present),
+  ];
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
   return {
     nemo: {
@@ -128,6 +152,13 @@ export function parseConfig(env: NodeJS.ProcessEnv, packageVersion = '0.0.0'): C
       maxConcurrentOperations: e.MAX_CONCURRENT_OPERATIONS,
     },
     logLevel: e.LOG_LEVEL,
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, '') }
+      : undefined,
+    discord:
+      e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
+        ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, guildId: e.DISCORD_GUILD_ID }
+        : undefined,
   };
 }
 

@@ -1,0 +1,52 @@
+/**
+ * Start-up shared by every entry point (the bot, the console, benchmarks): configuration, logger,
+ * store and NemoVideo client, each failing with one clear message instead of a stack trace.
+ */
+import packageJson from '../package.json' with { type: 'json' };
+import { type Config, ConfigError, loadDotEnv, parseConfig } from './config.ts';
+import { createLogger, type Logger, registerSecret } from './log.ts';
+import { createNemoClient, type NemoClient } from './nemo/index.ts';
+import { openStore, type Store, StoreError } from './store.ts';
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  nemo: NemoClient;
+  close(): Promise<void>;
+}
+
+export const packageVersion: string = packageJson.version;
+
+export async function startRuntime(env: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
+  const config = parseConfig(env, packageVersion);
+  for (const secret of [config.nemo.token, config.telegram?.token, config.discord?.token]) registerSecret(secret);
+  const logger = createLogger({ level: config.logLevel });
+  const store = await openStore(config.storeUrl);
+  const nemo = createNemoClient(config.nemo, store, logger.child({ component: 'nemo' }));
+  return {
+    config,
+    logger,
+    store,
+    nemo,
+    async close() {
+      await nemo.close();
+      await store.disconnect();
+    },
+  };
+}
+
+/** Runs an entry point; configuration and store problems end the process with their message only. */
+export async function runMain(main: () => Promise<void>): Promise<void> {
+  try {
+    loadDotEnv();
+    await main();
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof StoreError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
+}
