@@ -29,7 +29,10 @@ const envSchema = z.object({
   NEMO_SKILL_PLATFORM: z.string().min(1).optional(),
   STORE_URL: z
     .string()
-    .regex(/^(sqlite|redis|rediss|postgres|postgresql):\/\//, 'must start with sqlite://, redis:// or postgres://')
+    .regex(
+      /^(sqlite|redis|rediss|postgres|postgresql):\/\//,
+      'must start with sqlite://, redis:// or postgres://',
+    )
     .default('sqlite://data/bot.sqlite'),
   UPLOAD_MAX_MB: z.coerce.number().positive().default(500),
   RATE_LIMIT_WAIT_SECONDS: seconds(30),
@@ -51,8 +54,14 @@ const envSchema = z.object({
     .optional(),
   TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org'),
   DISCORD_TOKEN: z.string().min(20, 'must be the bot token from the Discord developer portal').optional(),
-  DISCORD_APPLICATION_ID: z.string().regex(/^\d{15,22}$/, 'must be the numeric application id').optional(),
-  DISCORD_GUILD_ID: z.string().regex(/^\d{15,22}$/, 'must be a numeric server id').optional(),
+  DISCORD_APPLICATION_ID: z
+    .string()
+    .regex(/^\d{15,22}$/, 'must be the numeric application id')
+    .optional(),
+  DISCORD_GUILD_ID: z
+    .string()
+    .regex(/^\d{15,22}$/, 'must be a numeric server id')
+    .optional(),
 });
 
 /** Requirements between variables, checked even when single variables are wrong, so one pass lists all. */
@@ -110,7 +119,9 @@ export class ConfigError extends Error {
 /** Unset and empty mean the same thing: `.env.example` copied as-is leaves many variables empty. */
 function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+    Object.entries(env).filter(
+      (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
+    ),
   );
 }
 

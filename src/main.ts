@@ -6,7 +6,9 @@ await runMain(async () => {
   const { config, logger } = runtime;
   const adapters = [config.telegram && 'telegram', config.discord && 'discord'].filter(Boolean);
   if (adapters.length === 0) {
-    logger.warn('no chat platform configured: set TELEGRAM_BOT_TOKEN or DISCORD_TOKEN, or try `npm run console`');
+    logger.warn(
+      'no chat platform configured: set TELEGRAM_BOT_TOKEN or DISCORD_TOKEN, or try `npm run console`',
+    );
   } else {
     logger.info('configuration valid', { adapters, nemo: config.nemo.apiUrl, token: runtime.nemo.tokenKind });
   }

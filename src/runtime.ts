@@ -20,7 +20,8 @@ export const packageVersion: string = packageJson.version;
 
 export async function startRuntime(env: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
   const config = parseConfig(env, packageVersion);
-  for (const secret of [config.nemo.token, config.telegram?.token, config.discord?.token]) registerSecret(secret);
+  for (const secret of [config.nemo.token, config.telegram?.token, config.discord?.token])
+    registerSecret(secret);
   const logger = createLogger({ level: config.logLevel });
   const store = await openStore(config.storeUrl);
   const nemo = createNemoClient(config.nemo, store, logger.child({ component: 'nemo' }));

@@ -63,7 +63,9 @@ export async function openStore(url: string, namespace = 'nemovideo-bot'): Promi
     await store?.disconnect().catch(() => {});
     if (error instanceof StoreError) throw error;
     const reason = error instanceof Error ? error.message : String(error);
-    throw new StoreError(`STORE_URL: cannot use the store at ${describeStore(url)}: ${reason}`, { cause: error });
+    throw new StoreError(`STORE_URL: cannot use the store at ${describeStore(url)}: ${reason}`, {
+      cause: error,
+    });
   }
 }
 

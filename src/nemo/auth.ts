@@ -73,7 +73,8 @@ export class TokenProvider {
   async token(): Promise<string> {
     if (this.#options.configuredToken) return this.#options.configuredToken;
     this.#current ??= await this.#options.store.get<AnonymousToken>(this.#tokenKey);
-    if (this.#current && this.#current.expiresAt - this.#renewBeforeMs > this.#now()) return this.#current.token;
+    if (this.#current && this.#current.expiresAt - this.#renewBeforeMs > this.#now())
+      return this.#current.token;
     return this.#renew();
   }
 

@@ -85,17 +85,24 @@ export class ChatEventNormalizer {
 
   #adk(event: Json): ChatEvent[] {
     const content = isObject(event.content) ? event.content : undefined;
-    if (!content || content.role === 'user' || !Array.isArray(content.parts)) return [{ type: 'heartbeat' }];
+    if (!content || !Array.isArray(content.parts)) return [{ type: 'heartbeat' }];
+    // ADK files function responses under role "user"; any user text is an echo, not an answer.
+    const fromModel = content.role !== 'user';
     const events: ChatEvent[] = [];
     let messageText = '';
     let hasText = false;
     for (const part of content.parts) {
       if (!isObject(part) || part.thought === true) continue;
       if (typeof part.text === 'string') {
+        if (!fromModel) continue;
         messageText += part.text;
         hasText = true;
       } else if (isObject(part.functionCall)) {
-        events.push({ type: 'tool_call', name: text(part.functionCall.name), args: part.functionCall.args ?? {} });
+        events.push({
+          type: 'tool_call',
+          name: text(part.functionCall.name),
+          args: part.functionCall.args ?? {},
+        });
       } else if (isObject(part.functionResponse)) {
         const response = part.functionResponse;
         events.push({ type: 'tool_result', name: text(response.name), result: response.response });
@@ -113,7 +120,8 @@ export class ChatEventNormalizer {
     }
     const streamed = this.#partialText;
     this.#partialText = '';
-    if (received.startsWith(streamed)) return { type: 'text', text: received.slice(streamed.length), final: true };
+    if (received.startsWith(streamed))
+      return { type: 'text', text: received.slice(streamed.length), final: true };
     return { type: 'text', text: received, final: true, replace: true };
   }
 }

@@ -47,7 +47,12 @@ export async function* streamChat(
   const restartIdleClock = () => {
     clearTimeout(idleTimer);
     idleTimer = setTimeout(
-      () => stop(new NemoError(`no content from the chat stream for ${options.idleTimeoutMs} ms`, { key: 'timeout' })),
+      () =>
+        stop(
+          new NemoError(`no content from the chat stream for ${options.idleTimeoutMs} ms`, {
+            key: 'timeout',
+          }),
+        ),
       options.idleTimeoutMs,
     );
   };

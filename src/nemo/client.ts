@@ -15,7 +15,7 @@ import { streamChat } from './chat-stream.ts';
 import { readPayload } from './envelope.ts';
 import { fromTransportError } from './errors.ts';
 import { assertUploadable } from './formats.ts';
-import { type Attribution, type CallOptions, type RequestSpec, NemoTransport } from './http.ts';
+import { type Attribution, type CallOptions, NemoTransport, type RequestSpec } from './http.ts';
 import { multipartBody, type UploadSource } from './multipart.ts';
 import { type RenderStatus, renderStatusSchema } from './render.ts';
 
@@ -226,8 +226,16 @@ export class NemoClient {
   }
 
   async credits(call?: CallOptions): Promise<Credits> {
-    const data = await this.#call({ method: 'GET', path: '/api/credits/balance/simple' }, creditsSchema, call);
-    return { available: data.available, frozen: data.frozen, total: data.total ?? data.available + data.frozen };
+    const data = await this.#call(
+      { method: 'GET', path: '/api/credits/balance/simple' },
+      creditsSchema,
+      call,
+    );
+    return {
+      available: data.available,
+      frozen: data.frozen,
+      total: data.total ?? data.available + data.frozen,
+    };
   }
 
   async sessionState(sessionId: string, call?: CallOptions): Promise<SessionState> {
@@ -247,7 +255,11 @@ export class NemoClient {
   }
 
   /** Sends one message and yields the answer's events; see `streamChat` for the contract. */
-  chat(sessionId: string, message: string, call: CallOptions = {}): AsyncGenerator<ChatEvent, void, undefined> {
+  chat(
+    sessionId: string,
+    message: string,
+    call: CallOptions = {},
+  ): AsyncGenerator<ChatEvent, void, undefined> {
     return streamChat(this.#transport, sessionId, message, {
       ...call,
       timeoutMs: this.#options.chatTimeoutMs,
@@ -295,8 +307,10 @@ export class NemoClient {
         if (response.statusCode >= 200 && response.statusCode < 300) {
           return { body: response.body, sizeBytes: contentLength(response.headers['content-length']) };
         }
-        response.body.destroy();
-        this.#logger.warn('render URL not fetchable, using the download route', { status: response.statusCode });
+        await response.body.dump();
+        this.#logger.warn('render URL not fetchable, using the download route', {
+          status: response.statusCode,
+        });
       } catch (error) {
         if (call.signal?.aborted) throw fromTransportError(error, 'GET render output');
         this.#logger.warn('render URL not fetchable, using the download route', { error: String(error) });

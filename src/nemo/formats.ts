@@ -58,7 +58,9 @@ export function mediaKind(name: string, mimeType?: string): MediaKind | undefine
  */
 export function uploadName(name: string, mimeType?: string): string {
   if (kindByExtension.has(extensionOf(name))) return name;
-  const extension = mimeType ? extensionByMime[mimeType.toLowerCase().split(';')[0]?.trim() ?? ''] : undefined;
+  const extension = mimeType
+    ? extensionByMime[mimeType.toLowerCase().split(';')[0]?.trim() ?? '']
+    : undefined;
   return extension ? `${name}.${extension}` : name;
 }
 
@@ -83,7 +85,9 @@ export function assertUploadable(file: FileFacts, maxBytes: number): MediaKind {
     });
   }
   if (file.size !== undefined && file.size > maxBytes) {
-    throw new NemoError(`file of ${file.size} bytes is over the ${maxBytes}-byte limit`, { key: 'file_too_large' });
+    throw new NemoError(`file of ${file.size} bytes is over the ${maxBytes}-byte limit`, {
+      key: 'file_too_large',
+    });
   }
   if (file.size === 0) {
     throw new NemoError('empty file', { key: 'unsupported_file' });

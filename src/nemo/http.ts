@@ -77,7 +77,9 @@ export class NemoTransport {
     // Authorization header when a redirect leaves the service's origin.
     this.#dispatcher =
       options.dispatcher ??
-      new Agent({ keepAliveTimeout: 30_000, connections: 64 }).compose(interceptors.redirect({ maxRedirections: 3 }));
+      new Agent({ keepAliveTimeout: 30_000, connections: 64 }).compose(
+        interceptors.redirect({ maxRedirections: 3 }),
+      );
   }
 
   /** Sends a request and returns its parsed JSON body (wrapped or flat), or throws a NemoError. */
@@ -110,9 +112,11 @@ export class NemoTransport {
           await this.#options.tokens.renewClientId();
         } else if (error.key === 'rate_limited') {
           this.#options.logger.warn('nemo rate limited, waiting once', { path: spec.path });
-          await sleep(this.#options.rateLimitWaitMs, undefined, { signal: call.signal }).catch((abort: unknown) => {
-            throw fromTransportError(abort, spec.path);
-          });
+          await sleep(this.#options.rateLimitWaitMs, undefined, { signal: call.signal }).catch(
+            (abort: unknown) => {
+              throw fromTransportError(abort, spec.path);
+            },
+          );
         } else {
           throw error;
         }
@@ -180,7 +184,8 @@ export class NemoTransport {
     }
     const context = `${spec.method} ${spec.path}`;
     const checked = checkAnswer({ status: response.statusCode, contentType, text }, context);
-    if (spec.streaming) throw new NemoError(`${context}: expected a stream, got ${contentType}`, { key: 'bad_answer' });
+    if (spec.streaming)
+      throw new NemoError(`${context}: expected a stream, got ${contentType}`, { key: 'bad_answer' });
     return checked;
   }
 }

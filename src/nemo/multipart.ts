@@ -41,7 +41,10 @@ export function multipartBody(field: string, files: UploadSource[], maxBytes: nu
 
   const sizes = files.map((file) => file.size);
   const length = sizes.every((size) => size !== undefined)
-    ? headers.reduce((total, header, index) => total + header.length + (sizes[index] ?? 0) + 2, closing.length)
+    ? headers.reduce(
+        (total, header, index) => total + header.length + (sizes[index] ?? 0) + 2,
+        closing.length,
+      )
     : undefined;
 
   async function* generate(): AsyncGenerator<Uint8Array> {

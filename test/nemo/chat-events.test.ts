@@ -76,14 +76,16 @@ describe('chat event normalizer', () => {
   });
 
   it('treats empty and content-free events as heartbeats and skips malformed JSON and thoughts', () => {
-    expect(normalize('', '{"partial":true}', '{not json', { content: { role: 'model', parts: [{ thought: true, text: 'hmm' }] } })).toEqual([
-      { type: 'heartbeat' },
-      { type: 'heartbeat' },
-      { type: 'heartbeat' },
-    ]);
+    expect(
+      normalize('', '{"partial":true}', '{not json', {
+        content: { role: 'model', parts: [{ thought: true, text: 'hmm' }] },
+      }),
+    ).toEqual([{ type: 'heartbeat' }, { type: 'heartbeat' }, { type: 'heartbeat' }]);
   });
 
   it('ignores echoed user messages', () => {
-    expect(normalize({ content: { role: 'user', parts: [{ text: 'make a video' }] } })).toEqual([{ type: 'heartbeat' }]);
+    expect(normalize({ content: { role: 'user', parts: [{ text: 'make a video' }] } })).toEqual([
+      { type: 'heartbeat' },
+    ]);
   });
 });
