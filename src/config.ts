@@ -42,9 +42,13 @@ const envSchema = z.object({
   RENDER_POLL_INTERVAL_SECONDS: seconds(10),
   RENDER_TIMEOUT_MINUTES: minutes(10),
   PROGRESS_INTERVAL_SECONDS: seconds(10),
+  RECOVERY_FIRST_CHECK_SECONDS: seconds(30),
+  RECOVERY_INTERVAL_SECONDS: seconds(60),
+  RECOVERY_CHECKS: z.coerce.number().int().positive().default(5),
   ALLOWED_USERS: idList,
   ALLOWED_CHATS: idList,
   ADMIN_USERS: idList,
+  ADMIN_COMMANDS: idList,
   DAILY_REQUEST_LIMIT: z.coerce.number().int().nonnegative().default(0),
   MAX_CONCURRENT_OPERATIONS: z.coerce.number().int().positive().default(4),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
@@ -58,6 +62,10 @@ const envSchema = z.object({
     .string()
     .regex(/^\d{15,22}$/, 'must be the numeric application id')
     .optional(),
+  CONSOLE_CHANNEL: z
+    .string()
+    .regex(/^[\w.-]{1,64}$/, 'must be a short name (letters, digits, - . _)')
+    .default('default'),
   DISCORD_GUILD_ID: z
     .string()
     .regex(/^\d{15,22}$/, 'must be a numeric server id')
@@ -92,16 +100,21 @@ export interface Config {
   };
   storeUrl: string;
   progressIntervalMs: number;
+  /** After a dropped stream: when to read the state first, how often after, and how many times. */
+  recovery: { firstCheckMs: number; intervalMs: number; checks: number };
   access: {
     allowedUsers: string[];
     allowedChats: string[];
     adminUsers: string[];
+    adminCommands: string[];
     dailyRequestLimit: number;
     maxConcurrentOperations: number;
   };
   logLevel: Env['LOG_LEVEL'];
   /** Present when the Telegram adapter should start. */
   telegram: { token: string; apiRoot: string } | undefined;
+  /** The console adapter's conversation name. */
+  consoleChannel: string;
   /** Present when the Discord adapter should start. */
   discord: { token: string; applicationId: string; guildId: string | undefined } | undefined;
 }
@@ -155,14 +168,21 @@ export function parseConfig(env: NodeJS.ProcessEnv, packageVersion = '0.0.0'): C
     },
     storeUrl: e.STORE_URL,
     progressIntervalMs: e.PROGRESS_INTERVAL_SECONDS * 1000,
+    recovery: {
+      firstCheckMs: e.RECOVERY_FIRST_CHECK_SECONDS * 1000,
+      intervalMs: e.RECOVERY_INTERVAL_SECONDS * 1000,
+      checks: e.RECOVERY_CHECKS,
+    },
     access: {
       allowedUsers: e.ALLOWED_USERS,
       allowedChats: e.ALLOWED_CHATS,
       adminUsers: e.ADMIN_USERS,
+      adminCommands: e.ADMIN_COMMANDS,
       dailyRequestLimit: e.DAILY_REQUEST_LIMIT,
       maxConcurrentOperations: e.MAX_CONCURRENT_OPERATIONS,
     },
     logLevel: e.LOG_LEVEL,
+    consoleChannel: e.CONSOLE_CHANNEL,
     telegram: e.TELEGRAM_BOT_TOKEN
       ? { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, '') }
       : undefined,

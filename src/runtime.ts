@@ -4,6 +4,7 @@
  */
 import packageJson from '../package.json' with { type: 'json' };
 import { type Config, ConfigError, loadDotEnv, parseConfig } from './config.ts';
+import { Conversation } from './core/conversation.ts';
 import { createLogger, type Logger, registerSecret } from './log.ts';
 import { createNemoClient, type NemoClient } from './nemo/index.ts';
 import { openStore, type Store, StoreError } from './store.ts';
@@ -13,6 +14,7 @@ export interface Runtime {
   logger: Logger;
   store: Store;
   nemo: NemoClient;
+  conversation: Conversation;
   close(): Promise<void>;
 }
 
@@ -25,11 +27,23 @@ export async function startRuntime(env: NodeJS.ProcessEnv = process.env): Promis
   const logger = createLogger({ level: config.logLevel });
   const store = await openStore(config.storeUrl);
   const nemo = createNemoClient(config.nemo, store, logger.child({ component: 'nemo' }));
+  const conversation = new Conversation({
+    nemo,
+    store,
+    logger: logger.child({ component: 'core' }),
+    progressIntervalMs: config.progressIntervalMs,
+    renderPollIntervalMs: config.nemo.renderPollIntervalMs,
+    renderTimeoutMs: config.nemo.renderTimeoutMs,
+    recovery: config.recovery,
+    access: config.access,
+    maxConcurrentOperations: config.access.maxConcurrentOperations,
+  });
   return {
     config,
     logger,
     store,
     nemo,
+    conversation,
     async close() {
       await nemo.close();
       await store.disconnect();

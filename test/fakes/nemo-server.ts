@@ -59,9 +59,11 @@ const handlers: Record<RouteName, Handler> = {
   renderFile,
 };
 
-export async function startFakeNemo(options: { tokenPrefix?: string } = {}): Promise<FakeNemo> {
+export async function startFakeNemo(
+  options: { tokenPrefix?: string; port?: number } = {},
+): Promise<FakeNemo> {
   const fake = new FakeNemoServer(options.tokenPrefix ?? 'nmv_usr_');
-  await fake.listen();
+  await fake.listen(options.port ?? 0);
   return fake;
 }
 
@@ -91,8 +93,8 @@ class FakeNemoServer implements FakeInternals {
     this.#tokenPrefix = tokenPrefix;
   }
 
-  async listen(): Promise<void> {
-    this.#server.listen(0, '127.0.0.1');
+  async listen(requestedPort: number): Promise<void> {
+    this.#server.listen(requestedPort, '127.0.0.1');
     await once(this.#server, 'listening');
     const { port } = this.#server.address() as AddressInfo;
     this.url = `http://127.0.0.1:${port}`;
