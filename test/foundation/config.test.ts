@@ -17,7 +17,11 @@ describe('configuration', () => {
     expect(config.nemo.apiUrl).toBe('https://mega-api-prod.nemovideo.ai');
     expect(config.nemo.webUrl).toBe('https://nemovideo.com');
     expect(config.nemo.token).toBeUndefined();
-    expect(config.nemo.attribution).toEqual({ source: 'nemovideo-bot', version: '1.2.3', platform: undefined });
+    expect(config.nemo.attribution).toEqual({
+      source: 'nemovideo-bot',
+      version: '1.2.3',
+      platform: undefined,
+    });
     expect(config.nemo.uploadMaxBytes).toBe(500 * 1024 * 1024);
     expect(config.nemo.renderPollIntervalMs).toBe(10_000);
     expect(config.nemo.renderTimeoutMs).toBe(600_000);
@@ -54,7 +58,10 @@ describe('configuration', () => {
     expect(config.nemo.uploadMaxBytes).toBe(200 * 1024 * 1024);
     expect(config.nemo.renderPollIntervalMs).toBe(30_000);
     expect(config.access.allowedUsers).toEqual(['telegram:1', 'discord:2']);
-    expect(config.telegram).toEqual({ token: '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAA', apiRoot: 'https://api.telegram.org' });
+    expect(config.telegram).toEqual({
+      token: '123456:AAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+      apiRoot: 'https://api.telegram.org',
+    });
     expect(config.discord?.applicationId).toBe('123456789012345678');
     expect(config.storeUrl).toBe('redis://127.0.0.1:6379');
   });

@@ -39,7 +39,12 @@ describe('logger', () => {
       token: 'nmv_usr_0123456789abcdef',
       claim: 'https://nemovideo.com/workspace/claim?ct=clm_abcdef123456',
     });
-    for (const leaked of ['AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw', 'abcdefghijklmnop', 'nmv_usr_0123', 'clm_abcdef']) {
+    for (const leaked of [
+      'AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw',
+      'abcdefghijklmnop',
+      'nmv_usr_0123',
+      'clm_abcdef',
+    ]) {
       expect(lines[0]).not.toContain(leaked);
     }
   });

@@ -27,7 +27,9 @@ describe('store', () => {
   it('refuses a location it cannot create, even as root', async () => {
     const blocker = join(tempDir(), 'not-a-folder');
     writeFileSync(blocker, '');
-    await expect(openStore(`sqlite://${join(blocker, 'bot.sqlite')}`)).rejects.toThrow(/STORE_URL: cannot use the store/);
+    await expect(openStore(`sqlite://${join(blocker, 'bot.sqlite')}`)).rejects.toThrow(
+      /STORE_URL: cannot use the store/,
+    );
   });
 
   it('refuses a database directory that is a folder', async () => {
