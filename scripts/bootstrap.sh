@@ -16,7 +16,7 @@ node_is_recent() {
 }
 
 install_private_node() {
-  local arch dir tarball
+  local arch dir globalconfig
   case "$(uname -m)" in
     x86_64) arch=x64 ;;
     aarch64 | arm64) arch=arm64 ;;
@@ -32,6 +32,9 @@ install_private_node() {
     tar xzf "$tmp"/node-linux-*.tgz -C "$dir" --strip-components=1
     rm -rf "$tmp"
   fi
+  # npm's global configuration (registry CA file, proxy) sits beside the system's Node; keep it.
+  globalconfig=$(npm config get globalconfig 2>/dev/null) || globalconfig=
+  if [ -f "$globalconfig" ]; then export npm_config_globalconfig="$globalconfig"; fi
   export PATH="$dir/bin:$PATH"
   # Native add-ons (sqlite3) must build against this Node's headers, not the system's.
   export npm_config_nodedir="$dir"
