@@ -55,7 +55,9 @@ install_dependencies() {
   # Reinstall only when the lockfile changed since the last install.
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
     install_build_tools || return 1
-    npm ci --no-fund --no-audit --loglevel=error || return 1
+    # `npm install` honours the lockfile like `npm ci`, but tolerates optional platform packages that
+    # the registry does not serve (Biome's binaries for other systems), which `npm ci` rejects.
+    npm install --no-fund --no-audit --loglevel=error || return 1
   fi
 }
 
