@@ -7,7 +7,9 @@ await runMain(async () => {
   const { config, logger, conversation } = runtime;
   const starters: AdapterStarter[] = [];
   if (starters.length === 0) {
-    logger.warn('no chat platform configured: set TELEGRAM_BOT_TOKEN or DISCORD_TOKEN, or try `npm run console`');
+    logger.warn(
+      'no chat platform configured: set TELEGRAM_BOT_TOKEN or DISCORD_TOKEN, or try `npm run console`',
+    );
     await runtime.close();
     return;
   }
