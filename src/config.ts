@@ -57,6 +57,14 @@ const envSchema = z.object({
     .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, 'must look like 123456:ABC… (from @BotFather)')
     .optional(),
   TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).default('https://api.telegram.org'),
+  TELEGRAM_MAX_DOWNLOAD_MB: z.coerce.number().positive().optional(),
+  TELEGRAM_MAX_UPLOAD_MB: z.coerce.number().positive().optional(),
+  TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional(),
+  TELEGRAM_WEBHOOK_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, 'may only hold A-Z, a-z, 0-9, _ and - (at most 256)')
+    .optional(),
   DISCORD_TOKEN: z.string().min(20, 'must be the bot token from the Discord developer portal').optional(),
   DISCORD_APPLICATION_ID: z
     .string()
@@ -70,6 +78,8 @@ const envSchema = z.object({
     .string()
     .regex(/^\d{15,22}$/, 'must be a numeric server id')
     .optional(),
+  DISCORD_MESSAGE_CONTENT: z.stringbool().default(false),
+  DISCORD_REST_API: z.url({ protocol: /^https?$/ }).optional(),
 });
 
 /** Requirements between variables, checked even when single variables are wrong, so one pass lists all. */
@@ -112,11 +122,31 @@ export interface Config {
   };
   logLevel: Env['LOG_LEVEL'];
   /** Present when the Telegram adapter should start. */
-  telegram: { token: string; apiRoot: string } | undefined;
+  telegram:
+    | {
+        token: string;
+        apiRoot: string;
+        /** Overrides of the Bot API's file limits (20 MB down, 50 MB up); unset means those. */
+        maxDownloadBytes?: number | undefined;
+        maxUploadBytes?: number | undefined;
+        /** Present when updates come by webhook instead of long polling. */
+        webhook?: { url: string; port: number; secret: string | undefined } | undefined;
+      }
+    | undefined;
   /** The console adapter's conversation name. */
   consoleChannel: string;
   /** Present when the Discord adapter should start. */
-  discord: { token: string; applicationId: string; guildId: string | undefined } | undefined;
+  discord:
+    | {
+        token: string;
+        applicationId: string;
+        guildId: string | undefined;
+        /** Plain messages in the bot's threads continue a project (needs the privileged intent). */
+        messageContent: boolean;
+        /** Base of the REST API (`…/api`); the gateway address comes from `GET /gateway/bot`. */
+        restApi: string | undefined;
+      }
+    | undefined;
 }
 
 /** Raised when the environment does not describe a runnable bot; `problems` has one line per variable. */
@@ -136,6 +166,10 @@ function withoutEmpty(env: NodeJS.ProcessEnv): Record<string, string> {
       (entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== '',
     ),
   );
+}
+
+function megabytes(value: number | undefined): number | undefined {
+  return value === undefined ? undefined : Math.round(value * 1024 * 1024);
 }
 
 export function parseConfig(env: NodeJS.ProcessEnv, packageVersion = '0.0.0'): Config {
@@ -184,11 +218,29 @@ export function parseConfig(env: NodeJS.ProcessEnv, packageVersion = '0.0.0'): C
     logLevel: e.LOG_LEVEL,
     consoleChannel: e.CONSOLE_CHANNEL,
     telegram: e.TELEGRAM_BOT_TOKEN
-      ? { token: e.TELEGRAM_BOT_TOKEN, apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, '') }
+      ? {
+          token: e.TELEGRAM_BOT_TOKEN,
+          apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ''),
+          maxDownloadBytes: megabytes(e.TELEGRAM_MAX_DOWNLOAD_MB),
+          maxUploadBytes: megabytes(e.TELEGRAM_MAX_UPLOAD_MB),
+          webhook: e.TELEGRAM_WEBHOOK_URL
+            ? {
+                url: e.TELEGRAM_WEBHOOK_URL,
+                port: e.TELEGRAM_WEBHOOK_PORT,
+                secret: e.TELEGRAM_WEBHOOK_SECRET,
+              }
+            : undefined,
+        }
       : undefined,
     discord:
       e.DISCORD_TOKEN && e.DISCORD_APPLICATION_ID
-        ? { token: e.DISCORD_TOKEN, applicationId: e.DISCORD_APPLICATION_ID, guildId: e.DISCORD_GUILD_ID }
+        ? {
+            token: e.DISCORD_TOKEN,
+            applicationId: e.DISCORD_APPLICATION_ID,
+            guildId: e.DISCORD_GUILD_ID,
+            messageContent: e.DISCORD_MESSAGE_CONTENT,
+            restApi: e.DISCORD_REST_API?.replace(/\/+$/, ''),
+          }
         : undefined,
   };
 }

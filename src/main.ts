@@ -1,11 +1,13 @@
 /** `npm start`: the bot with every platform adapter whose configuration is present. */
 import type { AdapterStarter, RunningAdapter } from '../adapters/adapter.ts';
+import { startTelegram } from '../adapters/telegram/index.ts';
 import { runMain, startRuntime } from './runtime.ts';
 
 await runMain(async () => {
   const runtime = await startRuntime();
   const { config, logger, conversation } = runtime;
   const starters: AdapterStarter[] = [];
+  if (config.telegram) starters.push(startTelegram);
   if (starters.length === 0) {
     logger.warn(
       'no chat platform configured: set TELEGRAM_BOT_TOKEN or DISCORD_TOKEN, or try `npm run console`',

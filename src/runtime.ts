@@ -20,11 +20,24 @@ export interface Runtime {
 
 export const packageVersion: string = packageJson.version;
 
-export async function startRuntime(env: NodeJS.ProcessEnv = process.env): Promise<Runtime> {
+export interface RuntimeOptions {
+  /** Where log lines go (default: stderr); tests capture them here. */
+  logWrite?: ((line: string) => void) | undefined;
+}
+
+export async function startRuntime(
+  env: NodeJS.ProcessEnv = process.env,
+  options: RuntimeOptions = {},
+): Promise<Runtime> {
   const config = parseConfig(env, packageVersion);
-  for (const secret of [config.nemo.token, config.telegram?.token, config.discord?.token])
+  for (const secret of [
+    config.nemo.token,
+    config.telegram?.token,
+    config.telegram?.webhook?.secret,
+    config.discord?.token,
+  ])
     registerSecret(secret);
-  const logger = createLogger({ level: config.logLevel });
+  const logger = createLogger({ level: config.logLevel, write: options.logWrite });
   const store = await openStore(config.storeUrl);
   const nemo = createNemoClient(config.nemo, store, logger.child({ component: 'nemo' }));
   const conversation = new Conversation({

@@ -61,6 +61,8 @@ export class Conversation {
   readonly #renders: RenderJobs;
   readonly #logger: Logger;
   readonly #inFlight = new Set<Promise<void>>();
+  /** Set by shutdown: new backend work is turned away while running work winds down. */
+  #closing = false;
 
   constructor(options: ConversationOptions) {
     this.#options = options;
@@ -187,6 +189,7 @@ export class Conversation {
    * NemoVideo and resume at the next start; waits until every status has had its last word.
    */
   async shutdown(): Promise<void> {
+    this.#closing = true;
     this.#locks.abortAll(shuttingDown);
     await this.idle();
   }
@@ -206,6 +209,7 @@ export class Conversation {
   ): Promise<void> {
     const language = languageOf(turn.person.locale);
     const text = messages(language);
+    if (this.#closing) return surface.postText(text.restarting);
     const operation = this.#locks.claim(turn.channel);
     if (!operation) return surface.postText(text.busy);
     return this.#track(

@@ -38,7 +38,8 @@ const en = {
     `❌ The render failed${p.reason ? `: ${p.reason}` : ''}. Send /export to try again.`,
   renderTimeout: 'The render is taking longer than expected. Send /export later to try again.',
   videoReady: '🎉 Your video is ready!',
-  restarting: '⏸ The bot is restarting. A render in progress continues and will be delivered here.',
+  restarting:
+    '⏸ The bot is restarting. A render in progress continues and will be delivered here; send anything else again in a minute.',
   openInEditor: (p: Params) => `Open the project in NemoVideo: ${p.url}`,
   credits: (p: Params) =>
     `💳 Credits: ${p.available} available, ${p.frozen} reserved by running work (${p.total} total).`,
@@ -122,7 +123,7 @@ const zh: Catalog = {
   renderFailed: (p) => `❌ 渲染失败${p.reason ? `：${p.reason}` : ''}。发送 /export 重试。`,
   renderTimeout: '渲染时间超出预期。请稍后发送 /export 重试。',
   videoReady: '🎉 视频已完成！',
-  restarting: '⏸ 机器人正在重启。进行中的渲染会继续，完成后会发送到这里。',
+  restarting: '⏸ 机器人正在重启。进行中的渲染会继续，完成后会发送到这里；其他请求请一分钟后重新发送。',
   openInEditor: (p) => `在 NemoVideo 中打开项目：${p.url}`,
   credits: (p) => `💳 积分：可用 ${p.available}，进行中的任务占用 ${p.frozen}（共 ${p.total}）。`,
   creditsAnonymous: '你正在使用免费体验账户；注册后可保留项目并获得更多积分。',

@@ -282,6 +282,10 @@ describe('renders', () => {
     await exporting;
     expect(surface.finishes().at(-1)).toBe(en.restarting);
     expect(fake.requestsTo('renderCancel')).toHaveLength(0);
+    // A request arriving during the shutdown is turned away, not started.
+    await handleTurn(before.conversation, turn('one more edit'), surface);
+    expect(surface.texts().at(-1)).toBe(en.restarting);
+    expect(fake.requestsTo('chat')).toHaveLength(1);
 
     for (const render of fake.renders.values()) render.plan = { ...render.plan, statuses: ['completed'] };
     const after = conversationFor(fake, { store });
