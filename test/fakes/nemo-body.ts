@@ -1,6 +1,7 @@
 /** Reads a request body into the fields a RecordedRequest keeps, without buffering uploads. */
 import type { IncomingMessage } from 'node:http';
-import { MultipartParser } from './nemo-multipart.ts';
+import { multipartBoundary } from '../../src/engine/multipart.ts';
+import { PartRecorder } from './nemo-multipart.ts';
 import type { RecordedRequest } from './nemo-types.ts';
 
 const TEXT_LIMIT = 1024 * 1024;
@@ -13,8 +14,8 @@ export interface ReadBody {
 
 export async function readBody(req: IncomingMessage): Promise<ReadBody> {
   const contentType = req.headers['content-type'] ?? '';
-  const boundary = /^multipart\/form-data\b.*?;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
-  const parser = boundary ? new MultipartParser(boundary[1] ?? boundary[2] ?? '') : undefined;
+  const boundary = multipartBoundary(contentType);
+  const parser = boundary ? new PartRecorder(boundary) : undefined;
   let bodyBytes = 0;
   let malformed = false;
   const kept: Buffer[] = [];

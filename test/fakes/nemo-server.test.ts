@@ -1,7 +1,7 @@
 /** The fake NemoVideo server is a fixture: these tests prove it behaves as its API says. */
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MultipartParser } from './nemo-multipart.ts';
+import { PartRecorder } from './nemo-multipart.ts';
 import {
   adkReply,
   type ChatStep,
@@ -134,7 +134,7 @@ describe('uploads', () => {
       { name: 'note', data: Buffer.from('hello') },
     ]);
     for (const size of [1, 2, 7, 41]) {
-      const parser = new MultipartParser(boundary);
+      const parser = new PartRecorder(boundary);
       for (let at = 0; at < body.length; at += size) parser.write(body.subarray(at, at + size));
       expect(parser.complete).toBe(true);
       expect(parser.parts.map((part) => [part.name, part.size, part.sha256])).toEqual([

@@ -20,7 +20,8 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BotCommand, Message, Update, UserFromGetMe } from 'grammy/types';
-import { boundaryOf, type FormPart, parseMultipart, readLimited, sha256 } from './telegram-multipart.ts';
+import { multipartBoundary } from '../../src/engine/multipart.ts';
+import { type FormPart, parseMultipart, readLimited, sha256 } from './telegram-multipart.ts';
 
 export const MB = 1024 * 1024;
 
@@ -260,7 +261,7 @@ export class FakeTelegram {
     if (read.body === undefined) {
       return respond({ ok: false, error_code: 413, description: 'Request Entity Too Large' });
     }
-    const boundary = boundaryOf(contentType);
+    const boundary = multipartBoundary(contentType);
     if (boundary) {
       parts = parseMultipart(read.body, boundary);
       for (const part of parts) {
