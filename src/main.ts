@@ -1,5 +1,6 @@
 /** `npm start`: the bot with every platform adapter whose configuration is present. */
 import type { AdapterStarter, RunningAdapter } from '../adapters/adapter.ts';
+import { startDiscord } from '../adapters/discord/index.ts';
 import { startTelegram } from '../adapters/telegram/index.ts';
 import { runMain, startRuntime } from './runtime.ts';
 
@@ -8,6 +9,7 @@ await runMain(async () => {
   const { config, logger, conversation } = runtime;
   const starters: AdapterStarter[] = [];
   if (config.telegram) starters.push(startTelegram);
+  if (config.discord) starters.push(startDiscord);
   if (starters.length === 0) {
     logger.warn(
       'no chat platform configured: set TELEGRAM_BOT_TOKEN or DISCORD_TOKEN, or try `npm run console`',
