@@ -31,13 +31,23 @@ export const commands: ReadonlyArray<Command<any>> = [
   help,
 ];
 
+/**
+ * Commands without options that still run when words follow them: help always helps, and a
+ * "/cancel it now" must stop the work. Any other option-less command with words after it is not
+ * run, since the words show the person meant something it does not do.
+ */
+const ignoresExtraWords = new Set(['help', 'cancel']);
+
 export function findCommand(name: string): Command<unknown> | undefined {
   return commands.find((command) => command.name === name.toLowerCase());
 }
 
-/** `/edit make it pop` → `{ name: 'edit', rest: 'make it pop' }`; Telegram's `/edit@MyBot` too. */
+/**
+ * `/edit make it pop` → `{ name: 'edit', rest: 'make it pop' }`; Telegram's `/edit@MyBot` too. A
+ * word in any script counts (`/导出`): it is an unknown command, never a prompt for NemoVideo.
+ */
 export function parseCommandLine(text: string): { name: string; rest: string } | undefined {
-  const match = /^\/([A-Za-z][\w-]*)(?:@\S+)?(?:\s+([\s\S]*))?$/.exec(text.trim());
+  const match = /^\/(\p{L}[\p{L}\p{N}_-]*)(?:@\S+)?(?:\s+([\s\S]*))?$/u.exec(text.trim());
   return match ? { name: match[1] as string, rest: (match[2] ?? '').trim() } : undefined;
 }
 
@@ -76,7 +86,15 @@ export async function handleTurn(
 ): Promise<void> {
   const typed = parseCommandLine(turn.text);
   if (typed) {
-    const textOption = findCommand(typed.name)?.options.find((option) => option.kind === 'text');
+    const command = findCommand(typed.name);
+    const textOption = command?.options.find((option) => option.kind === 'text');
+    if (command && !textOption && typed.rest && !ignoresExtraWords.has(command.name)) {
+      // `/new a cat video` would drop the words and the project with them: nothing runs.
+      if (!(await conversation.admit(turn, surface, command.name))) return;
+      const text = messages(languageOf(turn.person.locale));
+      await surface.postText(text.extraArguments({ name: command.name }));
+      return;
+    }
     const args = textOption && typed.rest ? { [textOption.name]: typed.rest } : {};
     await runCommand(conversation, typed.name, args, turn, surface);
     return;

@@ -51,6 +51,23 @@ install_build_tools() {
   fi
 }
 
+# Programs the tests run for real: ffmpeg (the local render engine) and Debian's redis-server (two
+# bot processes sharing one store). Installed when missing and the machine allows (root with
+# apt-get). Without redis-server the scale-out tests skip with a message; the engine tests need
+# ffmpeg and fail clearly without it.
+install_test_tools() {
+  local missing=()
+  command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+  command -v redis-server >/dev/null 2>&1 || [ -x /usr/bin/redis-server ] || missing+=(redis-server)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
+    echo "bootstrap: installing ${missing[*]} for the tests" >&2
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null && return 0
+  fi
+  echo "bootstrap: could not install ${missing[*]}; install them to run every test" >&2
+  return 0
+}
+
 install_dependencies() {
   # Reinstall only when the lockfile changed since the last install.
   if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

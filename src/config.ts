@@ -20,7 +20,11 @@ const idList = z
   );
 
 const envSchema = z.object({
-  NEMO_API_URL: z.url({ protocol: /^https?$/ }).default('https://mega-api-prod.nemovideo.ai'),
+  NEMO_API_URL: z
+    .union([z.literal('local'), z.url({ protocol: /^https?$/ })], {
+      error: 'must be an http(s) URL or "local"',
+    })
+    .default('https://mega-api-prod.nemovideo.ai'),
   NEMO_WEB_URL: z.url({ protocol: /^https?$/ }).default('https://nemovideo.com'),
   NEMO_TOKEN: z.string().startsWith('nmv_', 'must be a NemoVideo token (nmv_…)').optional(),
   NEMO_CLIENT_ID: z.uuid('must be a UUID').optional(),
@@ -34,6 +38,7 @@ const envSchema = z.object({
       'must start with sqlite://, redis:// or postgres://',
     )
     .default('sqlite://data/bot.sqlite'),
+  STORE_LEASE_SECONDS: seconds(30),
   UPLOAD_MAX_MB: z.coerce.number().positive().default(500),
   RATE_LIMIT_WAIT_SECONDS: seconds(30),
   CHAT_TIMEOUT_MINUTES: minutes(15),
@@ -48,9 +53,15 @@ const envSchema = z.object({
   ALLOWED_USERS: idList,
   ALLOWED_CHATS: idList,
   ADMIN_USERS: idList,
-  ADMIN_COMMANDS: idList,
+  // `/Export` and `export` name the same command; a list that never matches would protect nothing.
+  ADMIN_COMMANDS: idList.transform((names) => names.map((name) => name.replace(/^\//, '').toLowerCase())),
   DAILY_REQUEST_LIMIT: z.coerce.number().int().nonnegative().default(0),
   MAX_CONCURRENT_OPERATIONS: z.coerce.number().int().positive().default(4),
+  MAX_FILES_PER_TURN: z.coerce.number().int().positive().default(20),
+  MAX_PROMPT_CHARS: z.coerce.number().int().nonnegative().default(4000),
+  ENGINE_HOST: z.union([z.ipv4(), z.ipv6(), z.literal('localhost')]).default('127.0.0.1'),
+  ENGINE_PORT: z.coerce.number().int().min(0).max(65535).default(8787),
+  ENGINE_DATA_DIR: z.string().min(1).default('data/engine'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   TELEGRAM_BOT_TOKEN: z
     .string()
@@ -109,9 +120,18 @@ export interface Config {
     renderTimeoutMs: number;
   };
   storeUrl: string;
+  /** How long a channel's lease outlives a bot process that died (processes sharing the store). */
+  storeLeaseMs: number;
+  /**
+   * The local engine: `run` when NEMO_API_URL=local (the bot starts it on a free loopback port),
+   * and where `npm run engine` listens.
+   */
+  engine: { run: boolean; host: string; port: number; dataDir: string };
   progressIntervalMs: number;
   /** After a dropped stream: when to read the state first, how often after, and how many times. */
   recovery: { firstCheckMs: number; intervalMs: number; checks: number };
+  /** What one turn may carry: files, and characters of text (0: no limit). */
+  turnLimits: { maxFiles: number; maxPromptChars: number };
   access: {
     allowedUsers: string[];
     allowedChats: string[];
@@ -201,12 +221,20 @@ export function parseConfig(env: NodeJS.ProcessEnv, packageVersion = '0.0.0'): C
       renderTimeoutMs: e.RENDER_TIMEOUT_MINUTES * 60_000,
     },
     storeUrl: e.STORE_URL,
+    storeLeaseMs: e.STORE_LEASE_SECONDS * 1000,
+    engine: {
+      run: e.NEMO_API_URL === 'local',
+      host: e.ENGINE_HOST,
+      port: e.ENGINE_PORT,
+      dataDir: e.ENGINE_DATA_DIR,
+    },
     progressIntervalMs: e.PROGRESS_INTERVAL_SECONDS * 1000,
     recovery: {
       firstCheckMs: e.RECOVERY_FIRST_CHECK_SECONDS * 1000,
       intervalMs: e.RECOVERY_INTERVAL_SECONDS * 1000,
       checks: e.RECOVERY_CHECKS,
     },
+    turnLimits: { maxFiles: e.MAX_FILES_PER_TURN, maxPromptChars: e.MAX_PROMPT_CHARS },
     access: {
       allowedUsers: e.ALLOWED_USERS,
       allowedChats: e.ALLOWED_CHATS,

@@ -5,6 +5,8 @@
 import packageJson from '../package.json' with { type: 'json' };
 import { type Config, ConfigError, loadDotEnv, parseConfig } from './config.ts';
 import { Conversation } from './core/conversation.ts';
+import { FfmpegMissing } from './engine/ffmpeg.ts';
+import { type RunningEngine, startEngine } from './engine/index.ts';
 import { createLogger, type Logger, registerSecret } from './log.ts';
 import { createNemoClient, type NemoClient } from './nemo/index.ts';
 import { openStore, type Store, StoreError } from './store.ts';
@@ -38,8 +40,10 @@ export async function startRuntime(
   ])
     registerSecret(secret);
   const logger = createLogger({ level: config.logLevel, write: options.logWrite });
+  const engine = config.engine.run ? await startLocalEngine(config, logger) : undefined;
+  const nemoConfig = engine ? { ...config.nemo, apiUrl: engine.url } : config.nemo;
   const store = await openStore(config.storeUrl);
-  const nemo = createNemoClient(config.nemo, store, logger.child({ component: 'nemo' }));
+  const nemo = createNemoClient(nemoConfig, store, logger.child({ component: 'nemo' }));
   const conversation = new Conversation({
     nemo,
     store,
@@ -50,6 +54,8 @@ export async function startRuntime(
     recovery: config.recovery,
     access: config.access,
     maxConcurrentOperations: config.access.maxConcurrentOperations,
+    turnLimits: config.turnLimits,
+    leaseTtlMs: config.storeLeaseMs,
   });
   return {
     config,
@@ -60,8 +66,20 @@ export async function startRuntime(
     async close() {
       await nemo.close();
       await store.disconnect();
+      await engine?.close();
     },
   };
+}
+
+/** NEMO_API_URL=local: the engine runs inside the bot, on a free loopback port. */
+function startLocalEngine(config: Config, logger: Logger): Promise<RunningEngine> {
+  return startEngine({
+    dataDir: config.engine.dataDir,
+    host: '127.0.0.1',
+    port: 0,
+    maxUploadBytes: config.nemo.uploadMaxBytes,
+    logger: logger.child({ component: 'engine' }),
+  });
 }
 
 /** Runs an entry point; configuration and store problems end the process with their message only. */
@@ -70,7 +88,7 @@ export async function runMain(main: () => Promise<void>): Promise<void> {
     loadDotEnv();
     await main();
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof StoreError) {
+    if (error instanceof ConfigError || error instanceof StoreError || error instanceof FfmpegMissing) {
       process.stderr.write(`${error.message}\n`);
       process.exitCode = 1;
       return;

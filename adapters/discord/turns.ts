@@ -85,16 +85,27 @@ export function interactionPerson(interaction: BaseInteraction): Person {
   };
 }
 
+/** The channel a thread hangs off (undefined for a channel that is not a thread). */
+function parentOf(channel: { isThread(): boolean; parentId?: string | null } | null): string | undefined {
+  return channel?.isThread() ? (channel.parentId ?? undefined) : undefined;
+}
+
 export function interactionTurn(
   interaction: BaseInteraction,
   channelId: string,
   text: string,
   attachments: Attachment[],
 ): Turn {
+  // A /video moved into its new thread: the interaction's own channel is that thread's parent.
+  const parentChannel =
+    channelId !== interaction.channelId
+      ? (interaction.channelId ?? undefined)
+      : parentOf(interaction.channel);
   return {
     platform: 'discord',
     channel: channelKey(channelId),
     server: interaction.guildId ?? undefined,
+    parentChannel,
     person: interactionPerson(interaction),
     text,
     attachments,
@@ -107,6 +118,7 @@ export function messageTurn(message: Message, botId: string, locales: LocaleMemo
     platform: 'discord',
     channel: channelKey(message.channelId),
     server: message.guildId ?? undefined,
+    parentChannel: parentOf(message.channel),
     person: {
       id: message.author.id,
       displayName: message.member?.displayName ?? message.author.displayName,

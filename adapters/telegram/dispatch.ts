@@ -7,7 +7,7 @@
  * has claimed the channel, and the next update meets a "busy" answer or a command that reads or
  * cancels, in the order the person sent them.
  */
-import { handleTurn, runCommand } from '../../commands/index.ts';
+import { handleTurn, parseCommandLine, runCommand } from '../../commands/index.ts';
 import type { Conversation } from '../../src/core/conversation.ts';
 import { languageOf } from '../../src/core/messages.ts';
 import type { Action, ReplySurface, StatusMessage, Turn, VideoReply } from '../../src/core/seam.ts';
@@ -47,6 +47,9 @@ export class Dispatcher {
     const refusal = refusalFor(attachments, language, limits);
     await this.#begin(turn, surfaces.forChat(incoming.chatId, language), async (surface) => {
       if (refusal === undefined) return handleTurn(conversation, turn, surface);
+      // Someone the bot is not for hears that, not what it would make of their files.
+      const command = parseCommandLine(turn.text)?.name.toLowerCase() ?? 'edit';
+      if (!(await conversation.admit(turn, surface, command))) return;
       logger.info('files refused before upload', {
         chat: incoming.chatId,
         kinds: attachments.map((file) => file.kind),

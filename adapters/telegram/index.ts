@@ -6,8 +6,8 @@
  *                                  │                                  ├─ Dispatcher ─ core
  *                                  └─ callback_query ─────────────────┘
  *
- * Start: getMe, the command menu, long polling (or the webhook), then the renders a previous run
- * left unfinished. Stop: no more updates; running work was already wound down by the core.
+ * Start: getMe, the command menu, the renders and chats a previous run left unfinished, then long
+ * polling (or the webhook). Stop: no more updates; running work was already wound down by the core.
  */
 import { sequentialize } from '@grammyjs/runner';
 import type { AdapterStarter } from '../adapter.ts';
@@ -82,10 +82,12 @@ export const startTelegram: AdapterStarter = async (runtime) => {
   });
 
   await registerCommands(bot.api, logger);
+  // Before any update is taken: a message sent while the bot was down must not claim a chat
+  // whose interrupted request is still to be reported (its record would be lost).
+  const resumed = await runtime.conversation.resumeRenders('telegram', surfaces.forChannel);
   const transport = config.webhook
     ? await startWebhook(bot, config.webhook, logger)
     : await startPolling(bot, logger);
-  const resumed = await runtime.conversation.resumeRenders('telegram', surfaces.forChannel);
   logger.info('telegram bot started', { username: me.username, resumedRenders: resumed });
 
   return {

@@ -46,7 +46,8 @@ export class AccessControl {
       const chatId = turn.channel.slice(turn.channel.indexOf(':') + 1);
       if (
         !matches(allowedChats, turn.platform, chatId) &&
-        !matches(allowedChats, turn.platform, turn.server)
+        !matches(allowedChats, turn.platform, turn.server) &&
+        !matches(allowedChats, turn.platform, turn.parentChannel)
       ) {
         return { allowed: false, reason: 'not_allowed' };
       }

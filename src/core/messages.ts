@@ -30,6 +30,12 @@ const en = {
     `🚫 You reached today's limit of ${p.limit} requests. It resets at midnight UTC.`,
   unknownCommand: (p: Params) => `Unknown command /${p.name}. Send /help to see what I can do.`,
   badArguments: (p: Params) => `That command needs ${p.what}. Send /help for examples.`,
+  extraArguments: (p: Params) =>
+    `/${p.name} takes nothing after it, so I did not run it. Send /${p.name} on its own, or /help for examples.`,
+  tooManyFiles: (p: Params) =>
+    `You sent ${p.count} files at once; I take at most ${p.limit} per message. Nothing was uploaded: send them in smaller batches.`,
+  promptTooLong: (p: Params) =>
+    `That message is ${p.length} characters long; I pass on at most ${p.limit}. Nothing was sent: shorten it, or split it into several edits.`,
   emptyTurn: 'Tell me what to make, or send photos, clips or music with a caption.',
   exportNotReady: 'There is nothing to export yet. Describe the video you want first.',
   rendering: (p: Params) => `🎬 Rendering your video… ${p.progress}%`,
@@ -50,6 +56,9 @@ const en = {
     '📡 The connection dropped. I will not send your request again; checking the project for the result…',
   recoveryFailed:
     'I could not confirm the result of that request. Send /status to look, or send the request again.',
+  interrupted: (p: Params) =>
+    `🔁 The bot restarted while working on “${p.prompt}”. I will not send it again; checking the project for the result…`,
+  replyShortened: '✂️ The rest of this reply was too long for the chat. Send /status to see the project.',
   silentNothing: 'The request finished without a reply, and I could not find a change in the project.',
   help: [
     'I turn photos, clips and a sentence into a finished video.',
@@ -76,6 +85,8 @@ const en = {
     no_credits_anonymous: (p: Params) =>
       `The free credits are used up. Register (free) to get more and keep this project: ${p.url}`,
     unsupported_file: (p: Params) => `I can't use that file. Supported formats: ${p.formats}.`,
+    empty_file:
+      'That file is empty (0 bytes), so there is nothing to upload. Send it again: it may not have finished saving.',
     file_too_large: (p: Params) =>
       `That file is too large (limit ${p.limit}). Compress or trim it, or send a shorter clip.`,
     client_id: 'NemoVideo refused the request. Please try again in a minute.',
@@ -116,6 +127,12 @@ const zh: Catalog = {
   dailyLimit: (p) => `🚫 你已达到今天 ${p.limit} 次请求的上限，将在 UTC 零点重置。`,
   unknownCommand: (p) => `未知命令 /${p.name}。发送 /help 查看可用功能。`,
   badArguments: (p) => `该命令需要${p.what}。发送 /help 查看示例。`,
+  extraArguments: (p) =>
+    `/${p.name} 后面不需要任何内容，所以我没有执行。请单独发送 /${p.name}，或发送 /help 查看示例。`,
+  tooManyFiles: (p) =>
+    `你一次发送了 ${p.count} 个文件，每条消息最多 ${p.limit} 个。没有上传任何文件：请分几次发送。`,
+  promptTooLong: (p) =>
+    `这条消息有 ${p.length} 个字符，我最多转发 ${p.limit} 个。没有发送任何内容：请缩短，或分成几次修改。`,
   emptyTurn: '请告诉我想做什么，或发送带说明的照片、视频或音乐。',
   exportNotReady: '还没有可以导出的内容。请先描述你想要的视频。',
   rendering: (p) => `🎬 正在渲染视频… ${p.progress}%`,
@@ -131,6 +148,8 @@ const zh: Catalog = {
   noProject: '这个聊天还没有项目。请发送照片或描述你想要的视频。',
   recovering: '📡 连接中断。我不会重复发送你的请求，正在检查项目结果…',
   recoveryFailed: '无法确认该请求的结果。发送 /status 查看，或重新发送请求。',
+  interrupted: (p) => `🔁 处理“${p.prompt}”时机器人重启了。我不会重复发送该请求，正在检查项目结果…`,
+  replyShortened: '✂️ 这条回复太长，其余部分已省略。发送 /status 查看项目。',
   silentNothing: '请求已结束但没有回复，项目中也没有发现变化。',
   help: [
     '我可以把照片、视频片段和一句话变成完整的视频。',
@@ -156,6 +175,7 @@ const zh: Catalog = {
     no_credits: 'NemoVideo 积分不足。请充值积分后重试。',
     no_credits_anonymous: (p) => `免费积分已用完。免费注册即可获得更多积分并保留此项目：${p.url}`,
     unsupported_file: (p) => `无法使用该文件。支持的格式：${p.formats}。`,
+    empty_file: '该文件是空的（0 字节），没有可上传的内容。请重新发送：它可能还没有保存完成。',
     file_too_large: (p) => `文件太大（上限 ${p.limit}）。请压缩或剪短后再发送。`,
     client_id: 'NemoVideo 拒绝了请求，请一分钟后重试。',
     bad_request: 'NemoVideo 拒绝了该请求，请换一种说法。',

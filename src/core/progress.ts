@@ -52,6 +52,11 @@ export class Progress {
     return progress;
   }
 
+  /** Whether the status has had its last word (later words must be posted as messages). */
+  get finished(): boolean {
+    return this.#finished;
+  }
+
   get elapsedMs(): number {
     return Date.now() - this.#startedAt;
   }

@@ -2,8 +2,15 @@
  * Exports as persisted jobs: submit a render, poll it, retry a failure once with a new id, and
  * deliver the MP4 to the channel that asked. A job lives in the store from submission to delivery,
  * so a bot restarted mid-render picks it up again and still delivers the video.
+ *
+ * With several bot processes on one store, a job is followed only by the process holding its
+ * channel's lease (see ChannelLocks): whoever resumes a job claims the channel first, reads the job
+ * again, confirms the lease right before delivering, and forgets the job before letting go of it.
+ * So a job is delivered once even when two processes see it pending at the same time.
  */
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type Leases, leasesFor } from '../leases.ts';
 import type { Logger } from '../log.ts';
 import {
   type CallOptions,
@@ -36,22 +43,38 @@ export interface RenderJobsOptions {
   logger: Logger;
   pollIntervalMs: number;
   timeoutMs: number;
+  /** Guards the job index against concurrent writers in other processes; default: the store's. */
+  leases?: Leases;
 }
+
+/**
+ * Renews the lease under which a job is followed; false when it was lost, and the job is then left
+ * alone (not delivered, not forgotten) for the process that holds it now.
+ */
+export type LeaseCheck = () => Promise<boolean>;
 
 /** The abort reason of a bot shutdown: a render in progress is left to finish and resumed later. */
 export const shuttingDown = Symbol('shutting down');
 
+/** Following stopped because another process may hold the job now; the job is left as it is. */
+export class LeaseLostError extends Error {
+  override name = 'LeaseLostError';
+}
+
 const indexKey = 'render-jobs';
+const indexLeaseTtlMs = 5_000;
 const jobKey = (channel: string) => `render-job:${channel}`;
 const resultActions: Action[] = ['export', 'status', 'new'];
 
 export class RenderJobs {
   readonly #options: RenderJobsOptions;
+  readonly #leases: Leases;
   /** Serializes read-modify-write of the job index within this process. */
   #indexWrite: Promise<unknown> = Promise.resolve();
 
   constructor(options: RenderJobsOptions) {
     this.#options = options;
+    this.#leases = options.leases ?? leasesFor(options.store);
   }
 
   /** Submits a render of `draft` and follows it to delivery. */
@@ -60,9 +83,10 @@ export class RenderJobs {
     surface: ReplySurface,
     progress: Progress,
     signal: AbortSignal,
+    stillHeld?: LeaseCheck,
   ): Promise<void> {
     const submitted = await this.#submit({ ...job, renderId: '', attempt: 1, submittedAt: 0 }, signal);
-    await this.follow(submitted, surface, progress, signal);
+    await this.follow(submitted, surface, progress, signal, stillHeld);
   }
 
   /** Jobs that were submitted and not yet delivered (after a restart, these need resuming). */
@@ -74,12 +98,21 @@ export class RenderJobs {
     return jobs.filter((job): job is RenderJob => job !== undefined);
   }
 
-  /** Polls a submitted job until it is delivered, failed twice, timed out or cancelled. */
+  /** The channel's job as stored now (read again after claiming the channel). */
+  get(channel: string): Promise<RenderJob | undefined> {
+    return this.#options.store.get<RenderJob>(jobKey(channel));
+  }
+
+  /**
+   * Polls a submitted job until it is delivered, failed twice, timed out or cancelled. `stillHeld`
+   * is asked right before each effect that must happen once (delivery, the retry's submission).
+   */
   async follow(
     job: RenderJob,
     surface: ReplySurface,
     progress: Progress,
     signal: AbortSignal,
+    stillHeld?: LeaseCheck,
   ): Promise<void> {
     const text = messages(job.language);
     const call: CallOptions = { signal, platform: job.platform };
@@ -93,6 +126,7 @@ export class RenderJobs {
         if (!status) continue;
         progress.setLine(text.rendering({ progress: Math.round(status.progress) }));
         if (status.state === 'completed') {
+          await this.#confirm(stillHeld, current);
           await this.#deliver(current, status, surface, progress, call);
           await this.#forget(current.channel);
           return;
@@ -107,18 +141,28 @@ export class RenderJobs {
             renderId: current.renderId,
             reason: status.error,
           });
+          await this.#confirm(stillHeld, current);
           await surface.postText(text.renderRetry);
           current = await this.#submit({ ...current, attempt: current.attempt + 1 }, signal);
         }
       }
     } catch (error) {
-      if (signal.reason === shuttingDown) throw error;
+      if (signal.reason === shuttingDown || error instanceof LeaseLostError) throw error;
       if (isNemoError(error, 'cancelled')) {
         await this.#options.nemo.cancelRender(current.renderId, { platform: job.platform }).catch(() => {});
       }
       await this.#forget(current.channel);
       throw error;
     }
+  }
+
+  /** Stops following (as at a shutdown: nothing forgotten, nothing cancelled) once the lease is lost. */
+  async #confirm(stillHeld: LeaseCheck | undefined, job: RenderJob): Promise<void> {
+    if (!stillHeld || (await stillHeld())) return;
+    this.#options.logger.warn('render lease lost, leaving the job to its new holder', {
+      renderId: job.renderId,
+    });
+    throw new LeaseLostError(`render ${job.renderId}: lease lost`);
   }
 
   /** One status read; a passing fault is logged and retried at the next poll until the deadline. */
@@ -197,11 +241,35 @@ export class RenderJobs {
     await this.#updateIndex((channels) => channels.filter((entry) => entry !== channel));
   }
 
+  /**
+   * Read-modify-write of the job index: serialized in this process, and under a short lease so a
+   * process sharing the store cannot overwrite a channel another one just added.
+   */
   #updateIndex(change: (channels: string[]) => string[]): Promise<unknown> {
     const store = this.#options.store;
-    this.#indexWrite = this.#indexWrite.then(async () => {
-      await store.set(indexKey, change((await store.get<string[]>(indexKey)) ?? []));
-    });
-    return this.#indexWrite;
+    const write = this.#indexWrite.then(() =>
+      this.#holdingIndex(async () => {
+        await store.set(indexKey, change((await store.get<string[]>(indexKey)) ?? []));
+      }),
+    );
+    // A failed write fails its caller, not every later write.
+    this.#indexWrite = write.catch(() => {});
+    return write;
+  }
+
+  async #holdingIndex(write: () => Promise<void>): Promise<void> {
+    const key = `${indexKey}-index`;
+    const owner = randomUUID();
+    // A holder that died frees the index after one lease; wait a little longer than that.
+    const deadline = Date.now() + 3 * indexLeaseTtlMs;
+    while (!(await this.#leases.claim(key, owner, indexLeaseTtlMs))) {
+      if (Date.now() > deadline) throw new Error('the render job index stayed locked');
+      await sleep(5 + Math.random() * 20);
+    }
+    try {
+      await write();
+    } finally {
+      await this.#leases.release(key, owner).catch(() => {});
+    }
   }
 }

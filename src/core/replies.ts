@@ -8,11 +8,19 @@
  * answer is dropped: the backend adds it spuriously.
  */
 import { translateGuiInstructions } from './gui.ts';
+import { messages } from './messages.ts';
 import type { Action, Language, ReplySurface } from './seam.ts';
 import { splitMessage } from './text.ts';
 
 /** How long a finished message waits for the stream's next word before it is posted anyway. */
 const holdMs = 1_500;
+
+/**
+ * The most chat messages one backend message may become. A runaway answer (a 10 MB event) would
+ * otherwise post thousands of messages and hold the channel for hours behind the platform's rate
+ * limits; past this many, the rest is cut and the person is pointed to /status.
+ */
+const maxPiecesPerMessage = 8;
 
 const spuriousApology =
   /encountered a temporary issue|temporary (issue|problem|error)|暂时.{0,6}(问题|错误)|临时问题/i;
@@ -79,10 +87,15 @@ export class ReplyCollector {
   }
 
   async #post(message: string, actions: Action[]): Promise<void> {
-    const pieces = splitMessage(
-      translateGuiInstructions(message, this.#language),
-      this.#surface.maxMessageLength,
-    );
+    const limit = this.#surface.maxMessageLength;
+    // Only what can be shown is read further: a few pieces' worth, cut between UTF-16 pairs.
+    let budget = limit * maxPiecesPerMessage;
+    if (/[\uD800-\uDBFF]/.test(message.charAt(budget - 1))) budget -= 1;
+    const shown = message.length > budget ? message.slice(0, budget) : message;
+    let pieces = splitMessage(translateGuiInstructions(shown, this.#language), limit);
+    if (shown !== message || pieces.length > maxPiecesPerMessage) {
+      pieces = [...pieces.slice(0, maxPiecesPerMessage), messages(this.#language).replyShortened];
+    }
     for (const [index, piece] of pieces.entries()) {
       await this.#surface.postText(piece, index === pieces.length - 1 ? actions : []);
       this.#posted += 1;

@@ -37,6 +37,8 @@ export interface Turn {
   channel: string;
   /** The server a Discord channel belongs to, for server allow-lists. */
   server?: string | undefined;
+  /** The channel a Discord thread hangs off, so a chat allow-list naming the channel covers its threads. */
+  parentChannel?: string | undefined;
   person: Person;
   text: string;
   attachments: Attachment[];

@@ -16,6 +16,19 @@ import {
 } from '../nemo/index.ts';
 import type { Attachment } from './seam.ts';
 
+/**
+ * Control characters and bidirectional overrides: invisible in a chat, they can break log lines
+ * and headers, or make `photo\u202Egpj.exe` read as `photoexe.jpg`. Emoji and right-to-left
+ * letters are names like any other and stay.
+ */
+const unsafeInName = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/gu;
+
+/** The file name as sent upstream: without control characters, and never just an extension. */
+export function cleanFileName(name: string): string {
+  const cleaned = name.replace(unsafeInName, '').trim();
+  return cleaned === '' || cleaned.startsWith('.') ? `file${cleaned}` : cleaned;
+}
+
 function asSource(attachment: Attachment): UploadSource {
   return {
     name: attachment.name,
@@ -30,6 +43,22 @@ export function checkAttachments(attachments: Attachment[], maxBytes: number): v
   for (const attachment of attachments) assertUploadable(attachment, maxBytes);
 }
 
+/** The attachment as it goes upstream: the same file under its clean name. */
+function upstream(attachment: Attachment): Attachment {
+  return {
+    name: cleanFileName(attachment.name),
+    mimeType: attachment.mimeType,
+    size: attachment.size,
+    shareableUrl: attachment.shareableUrl,
+    open: () => attachment.open(),
+  };
+}
+
+/** Throws the NemoError for the first attachment NemoVideo would refuse, judged by its upstream name. */
+export function checkUploadable(attachments: Attachment[], maxBytes: number): void {
+  checkAttachments(attachments.map(upstream), maxBytes);
+}
+
 export async function uploadAttachments(
   nemo: NemoClient,
   sessionId: string,
@@ -37,9 +66,10 @@ export async function uploadAttachments(
   call: CallOptions,
   logger: Logger,
 ): Promise<UploadedFile[]> {
-  checkAttachments(attachments, nemo.uploadMaxBytes);
-  const byUrl = attachments.filter((attachment) => attachment.shareableUrl);
-  const streamed = attachments.filter((attachment) => !attachment.shareableUrl);
+  const files = attachments.map(upstream);
+  checkAttachments(files, nemo.uploadMaxBytes);
+  const byUrl = files.filter((attachment) => attachment.shareableUrl);
+  const streamed = files.filter((attachment) => !attachment.shareableUrl);
   const uploaded: UploadedFile[] = [];
   if (byUrl.length > 0) {
     try {

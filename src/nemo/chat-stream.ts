@@ -43,20 +43,21 @@ export async function* streamChat(
     () => stop(new NemoError(`chat stream passed its ${options.timeoutMs} ms cap`, { key: 'timeout' })),
     options.timeoutMs,
   );
+  // The idle clock is one timer that, when it fires, looks at how long the stream has really been
+  // without content and sleeps again for the rest. Content only notes its time: a stream of
+  // thousands of events a second must not cost a timer reset each.
+  let lastContentAt = performance.now();
   let idleTimer: NodeJS.Timeout | undefined;
-  const restartIdleClock = () => {
-    clearTimeout(idleTimer);
-    idleTimer = setTimeout(
-      () =>
-        stop(
-          new NemoError(`no content from the chat stream for ${options.idleTimeoutMs} ms`, {
-            key: 'timeout',
-          }),
-        ),
-      options.idleTimeoutMs,
-    );
+  const watchIdle = (delayMs: number) => {
+    idleTimer = setTimeout(() => {
+      const quietMs = performance.now() - lastContentAt;
+      if (quietMs < options.idleTimeoutMs) return watchIdle(options.idleTimeoutMs - quietMs);
+      stop(
+        new NemoError(`no content from the chat stream for ${options.idleTimeoutMs} ms`, { key: 'timeout' }),
+      );
+    }, delayMs);
   };
-  restartIdleClock();
+  watchIdle(options.idleTimeoutMs);
 
   const pending: ChatEvent[] = [];
   const normalizer = new ChatEventNormalizer();
@@ -97,12 +98,12 @@ export async function* streamChat(
       // An empty `data:` line dispatches nothing in SSE; bytes that completed a block without
       // producing an event are exactly that keep-alive.
       if (pending.length === 0 && blankLine.test(text)) pending.push({ type: 'heartbeat' });
-      for (let event = pending.shift(); event; event = pending.shift()) {
+      for (const event of pending.splice(0)) {
         if (event.type === 'error') {
           failure = event.error;
           break reading;
         }
-        if (event.type !== 'heartbeat') restartIdleClock();
+        if (event.type !== 'heartbeat') lastContentAt = performance.now();
         yield event;
       }
     }

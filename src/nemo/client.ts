@@ -303,13 +303,22 @@ export class NemoClient {
   async openRender(status: RenderStatus, call: CallOptions = {}): Promise<RenderOutput> {
     if (status.url) {
       try {
-        const response = await request(status.url, { method: 'GET', signal: call.signal });
-        if (response.statusCode >= 200 && response.statusCode < 300) {
+        const response = await request(status.url, {
+          method: 'GET',
+          signal: call.signal,
+          // A CDN that hangs must not hold the delivery for undici's default five minutes.
+          headersTimeout: this.#options.requestTimeoutMs,
+          bodyTimeout: this.#options.requestTimeoutMs,
+        });
+        // An error page served with 200 (HTML, JSON, XML) is not the video.
+        const type = String(response.headers['content-type'] ?? '');
+        if (response.statusCode >= 200 && response.statusCode < 300 && !/html|json|xml/i.test(type)) {
           return { body: response.body, sizeBytes: contentLength(response.headers['content-length']) };
         }
         await response.body.dump();
         this.#logger.warn('render URL not fetchable, using the download route', {
           status: response.statusCode,
+          contentType: type,
         });
       } catch (error) {
         if (call.signal?.aborted) throw fromTransportError(error, 'GET render output');

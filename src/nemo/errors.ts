@@ -10,6 +10,7 @@ export type NemoErrorKey =
   | 'session_not_found' // 1002, or 404 "Session not found" before a stream
   | 'no_credits' // 2001
   | 'unsupported_file' // 4001, or refused before upload
+  | 'empty_file' // a file of 0 bytes, refused before upload
   | 'file_too_large' // 4002, or refused before upload
   | 'client_id' // 400: missing or rejected X-Client-Id
   | 'bad_request' // another 400: the backend refused what we sent
@@ -84,7 +85,8 @@ export function keyForCode(code: number, hint = ''): NemoErrorKey {
     case 429:
       return 'rate_limited';
     default:
-      return code >= 500 && code < 600 ? 'server' : 'bad_request';
+      // A redirect that could not be followed is the service's (or its proxy's) fault, not ours.
+      return (code >= 500 && code < 600) || (code >= 300 && code < 400) ? 'server' : 'bad_request';
   }
 }
 

@@ -90,7 +90,7 @@ export function assertUploadable(file: FileFacts, maxBytes: number): MediaKind {
     });
   }
   if (file.size === 0) {
-    throw new NemoError('empty file', { key: 'unsupported_file' });
+    throw new NemoError('empty file', { key: 'empty_file' });
   }
   return kind;
 }

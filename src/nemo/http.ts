@@ -75,11 +75,12 @@ export class NemoTransport {
     this.#options = options;
     // Redirects are followed (a proxy in front of the service may answer 307); undici drops the
     // Authorization header when a redirect leaves the service's origin.
+    // The pool has no connection cap: MAX_CONCURRENT_OPERATIONS already bounds the work (its queue
+    // shows people their place), and a chat stream holds its connection for minutes, so a cap
+    // here would be a second, invisible queue where requests wait while the status says "working".
     this.#dispatcher =
       options.dispatcher ??
-      new Agent({ keepAliveTimeout: 30_000, connections: 64 }).compose(
-        interceptors.redirect({ maxRedirections: 3 }),
-      );
+      new Agent({ keepAliveTimeout: 30_000 }).compose(interceptors.redirect({ maxRedirections: 3 }));
   }
 
   /** Sends a request and returns its parsed JSON body (wrapped or flat), or throws a NemoError. */
@@ -137,7 +138,13 @@ export class NemoTransport {
     return headers;
   }
 
-  async #attempt(spec: RequestSpec, call: CallOptions, token: string | undefined): Promise<unknown> {
+  async #attempt(
+    spec: RequestSpec,
+    call: CallOptions,
+    token: string | undefined,
+    url = `${this.#options.apiUrl}${spec.path}`,
+    redirects = 0,
+  ): Promise<unknown> {
     const headers = await this.#headers(spec, call, token);
     let body: string | Readable | undefined;
     if (spec.json !== undefined) {
@@ -152,7 +159,7 @@ export class NemoTransport {
     const started = performance.now();
     let response: Dispatcher.ResponseData;
     try {
-      response = await request(`${this.#options.apiUrl}${spec.path}`, {
+      response = await request(url, {
         method: spec.method,
         headers,
         body,
@@ -172,6 +179,14 @@ export class NemoTransport {
       status: response.statusCode,
       ms: Math.round(performance.now() - started),
     });
+    const next = spec.body ? sameOriginRedirect(response, url, redirects) : undefined;
+    if (next) {
+      // undici cannot replay a streamed body, so it hands such redirects back: the body is made
+      // again and sent there. Only within the service's origin, where the token may go.
+      if (typeof body === 'object') body.destroy();
+      await response.body.dump();
+      return this.#attempt(spec, call, token, next, redirects + 1);
+    }
     const succeeded = response.statusCode >= 200 && response.statusCode < 300;
     if (spec.streaming && succeeded && !contentType.includes('json')) {
       return { status: response.statusCode, headers: response.headers, body: response.body };
@@ -188,6 +203,21 @@ export class NemoTransport {
       throw new NemoError(`${context}: expected a stream, got ${contentType}`, { key: 'bad_answer' });
     return checked;
   }
+}
+
+const maxBodyRedirects = 3;
+
+/** Where a 307/308 answer to a streamed request points, when that is on the same origin. */
+function sameOriginRedirect(
+  response: Dispatcher.ResponseData,
+  url: string,
+  redirects: number,
+): string | undefined {
+  if (response.statusCode !== 307 && response.statusCode !== 308) return undefined;
+  const location = response.headers.location;
+  if (typeof location !== 'string' || redirects >= maxBodyRedirects) return undefined;
+  const target = URL.parse(location, url);
+  return target && target.origin === new URL(url).origin ? target.href : undefined;
 }
 
 async function readText(body: Dispatcher.ResponseData['body'], limit: number): Promise<string> {

@@ -52,6 +52,36 @@ export type * from './discord-types.ts';
 
 const InteractionKind = { Command: 2, Component: 3 } as const;
 
+/** An answer a test forces on a route instead of the normal one (see `failNext`). */
+export interface DiscordFault {
+  status: number;
+  json?: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Discord's 429 for a route's bucket: the bucket headers say it is used up until `seconds` from
+ * now, `Retry-After` says the same (fractions allowed), and so does the body.
+ */
+export const rateLimited = (seconds: number): DiscordFault => ({
+  status: 429,
+  headers: {
+    'retry-after': String(seconds),
+    'x-ratelimit-limit': '5',
+    'x-ratelimit-remaining': '0',
+    'x-ratelimit-reset-after': String(seconds),
+    'x-ratelimit-bucket': 'fake-bucket',
+    'x-ratelimit-scope': 'user',
+  },
+  json: { message: 'You are being rate limited.', retry_after: seconds, global: false },
+});
+
+/** What Discord's edge answers while the API has trouble. */
+export const serverError = (status = 502): DiscordFault => ({
+  status,
+  json: { message: `${status}: Bad Gateway`, code: 0 },
+});
+
 export interface FakeDiscordOptions {
   clock?: FakeClock;
   /** Whether the application may use the privileged Message Content intent. */
@@ -115,6 +145,7 @@ export class FakeDiscord implements RestState {
   preferredLocale: string;
 
   readonly #gateway: FakeGateway;
+  readonly #faults = new Map<string, Array<{ fault: DiscordFault; times: number }>>();
   readonly #files = new Map<string, CdnFile>();
   readonly #secret = randomBytes(16).toString('hex');
   readonly #joinedAt = new Date().toISOString();
@@ -351,6 +382,16 @@ export class FakeDiscord implements RestState {
     return interaction.originalId ? this.messages.get(interaction.originalId) : undefined;
   }
 
+  /**
+   * The next `times` requests to `route` (e.g. `POST /channels/{channel_id}/messages`) get `fault`
+   * instead of the normal answer; the request is recorded and its body checked all the same.
+   */
+  failNext(route: string, fault: DiscordFault, times = 1): void {
+    const queue = this.#faults.get(route) ?? [];
+    queue.push({ fault, times });
+    this.#faults.set(route, queue);
+  }
+
   /** Requests to one route, e.g. `PATCH /webhooks/{webhook_id}/{webhook_token}/messages/@original`. */
   requestsTo(route: string): DiscordRequest[] {
     return this.requests.filter((request) => request.route === route);
@@ -482,6 +523,19 @@ export class FakeDiscord implements RestState {
       at: performance.now(),
     };
     this.requests.push(recorded);
+    const fault = route ? this.#takeFault(recorded.route) : undefined;
+    if (route && fault) {
+      for (const problem of validateBody(route, json)) this.problem(problem);
+      recorded.status = fault.status;
+      const text = fault.json === undefined ? '' : JSON.stringify(fault.json);
+      response.writeHead(fault.status, {
+        'content-type': 'application/json',
+        'content-length': Buffer.byteLength(text),
+        ...fault.headers,
+      });
+      response.end(text);
+      return;
+    }
     let answer: RestAnswer;
     const handler = route ? restHandlers[recorded.route] : undefined;
     if (!route || !path) {
@@ -511,6 +565,15 @@ export class FakeDiscord implements RestState {
       'content-length': Buffer.byteLength(text),
     });
     response.end(text);
+  }
+
+  #takeFault(route: string): DiscordFault | undefined {
+    const queue = this.#faults.get(route);
+    const head = queue?.[0];
+    if (!head) return undefined;
+    head.times -= 1;
+    if (head.times <= 0) queue?.shift();
+    return head.fault;
   }
 
   /** JSON, or multipart with `payload_json` and `files[n]` parts. */

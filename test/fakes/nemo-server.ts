@@ -81,6 +81,7 @@ class FakeNemoServer implements FakeInternals {
   render: RenderPlan = { shape: 'top', statuses: ['pending', 'processing', 'completed'], urlReachable: true };
   renders = new Map<string, FakeRender>();
   mp4 = fakeMp4();
+  onArrival: ((method: string, path: string) => void) | undefined;
 
   readonly #tokenPrefix: string;
   readonly #faults = new Map<RouteName, Array<{ fault: Fault; times: number }>>();
@@ -137,6 +138,10 @@ class FakeNemoServer implements FakeInternals {
     this.#faults.set(route, queue);
   }
 
+  clearFaults(): void {
+    this.#faults.clear();
+  }
+
   queueChat(...scripts: ChatScript[]): void {
     this.#chatQueue.push(...scripts);
   }
@@ -146,6 +151,7 @@ class FakeNemoServer implements FakeInternals {
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.onArrival?.(req.method ?? 'GET', req.url ?? '/');
     const gone = new AbortController();
     res.once('close', () => gone.abort());
     const signal = AbortSignal.any([this.#closing.signal, gone.signal]);

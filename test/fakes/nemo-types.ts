@@ -156,9 +156,17 @@ export interface FakeNemo {
   requireAttribution: boolean;
   /** Added before answering every request. */
   latencyMs: number;
+  /**
+   * Called as soon as a request's head has been parsed, before its body is read or anything is
+   * recorded: the earliest moment the fake knows of a request (benchmarks time arrivals with it).
+   * `path` is the request target as sent, query included.
+   */
+  onArrival?: ((method: string, path: string) => void) | undefined;
 
   /** The next `times` (default 1) requests to `route` get `fault` instead of the normal answer. */
   failNext(route: RouteName, fault: Fault, times?: number): void;
+  /** Forgets every fault still queued (a burst is over). */
+  clearFaults(): void;
 
   /** The next /run_sse requests play these scripts in order; then `defaultChat` plays. */
   queueChat(...scripts: ChatScript[]): void;

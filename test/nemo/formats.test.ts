@@ -22,7 +22,7 @@ describe('media formats', () => {
       expect.objectContaining({ key: 'unsupported_file' }),
     );
     expect(() => assertUploadable({ name: 'a.png', size: 0 }, 100)).toThrow(
-      expect.objectContaining({ key: 'unsupported_file' }),
+      expect.objectContaining({ key: 'empty_file' }),
     );
     expect(() => assertUploadable({ name: 'a.png', size: 101 }, 100)).toThrow(
       expect.objectContaining({ key: 'file_too_large' }),
