@@ -15,7 +15,7 @@ import { type Ffmpeg, FfmpegMissing, findFfmpeg, probeMedia, versionMajor } from
 import { normalisingGain } from '../../src/engine/render/audio.ts';
 import { escapeOptions, escapeValue, filter } from '../../src/engine/render/graph.ts';
 import { RenderFailure, renderDraft } from '../../src/engine/render/index.ts';
-import { jpegOrientation } from '../../src/engine/render/orientation.ts';
+import { headerInfo, jpegOrientation } from '../../src/engine/render/orientation.ts';
 import { failureReason } from '../../src/engine/render/run.ts';
 import { planStills } from '../../src/engine/render/stills.ts';
 import { layout, wrap } from '../../src/engine/render/titles.ts';
@@ -427,6 +427,18 @@ describe('EXIF orientation', () => {
     expect(jpegOrientation(withOrientation(jpeg, 8, true))).toBe(8);
     expect(jpegOrientation(await readFile(mediaPath(ids.bars)))).toBe(1);
     expect(jpegOrientation(Buffer.alloc(0))).toBe(1);
+  });
+
+  it('reads the upright size of JPEG and PNG photos', async () => {
+    const jpeg = await readFile(mediaPath(ids.chart));
+    expect(headerInfo(jpeg)).toEqual({ orientation: 1, width: 640, height: 480 });
+    expect(headerInfo(withOrientation(jpeg, 6))).toEqual({ orientation: 6, width: 480, height: 640 });
+    expect(headerInfo(await readFile(mediaPath(ids.bars)))).toEqual({
+      orientation: 1,
+      width: 640,
+      height: 480,
+    });
+    expect(headerInfo(randomBytes(64))).toEqual({ orientation: 1 });
   });
 
   it('turns a sideways photo upright once, in its still', async () => {

@@ -14,7 +14,7 @@ import type { EngineDraft } from '../draft.ts';
 import { type Frame, segmentFrames } from './frames.ts';
 import { chain, even, filter, num } from './graph.ts';
 import { motionPlan } from './motion.ts';
-import { uprightFilters } from './orientation.ts';
+import { photoInfo, uprightFilters } from './orientation.ts';
 
 /** A photo fills the frame (cropping) when its shape is this close to the frame's. */
 export const coverLimit = 1.34;
@@ -47,7 +47,13 @@ export async function planStills(
     const { box } = motionPlan(segment.m.motion ?? draft.m.motion, frames, frame);
     const source = mediaPath(segment.m.media);
     const path = stillPath(directory, index);
-    const graph = composeGraph(box[0], box[1], await uprightFilters(source));
+    const info = await photoInfo(source);
+    // Known to cover (most photos: the frame's shape, near enough): no backdrop to compose.
+    const covers =
+      info.width && info.height ? mismatch(info.width / info.height, box[0] / box[1]) <= coverLimit : false;
+    const graph = covers
+      ? coverGraph(box[0], box[1], uprightFilters(info.orientation))
+      : composeGraph(box[0], box[1], uprightFilters(info.orientation));
     stills.push({
       source,
       name: segment.m.name,
@@ -60,6 +66,38 @@ export async function planStills(
   }
   return stills;
 }
+
+function mismatch(a: number, b: number): number {
+  return Math.max(a / b, b / a);
+}
+
+/** Input 0's first frame, turned upright, covering the box, as `[still]`. */
+export function coverGraph(boxWidth: number, boxHeight: number, upright: string[] = []): string {
+  return chain(
+    ['0:v'],
+    [
+      filter('trim', { end_frame: 1 }),
+      ...upright,
+      filter('scale', {
+        w: boxWidth,
+        h: boxHeight,
+        force_original_aspect_ratio: 'increase',
+        flags: 'lanczos',
+      }),
+      filter('setsar', { r: 1 }),
+      filter('crop', { w: boxWidth, h: boxHeight }),
+      ...toBt709,
+    ],
+    'still',
+  );
+}
+
+/** RGB, then BT.709 limited-range YUV: the matrix the output is tagged with, whatever the photo's. */
+const toBt709 = [
+  filter('format', { pix_fmts: 'gbrp' }),
+  filter('scale', { out_color_matrix: 'bt709', out_range: 'tv' }),
+  filter('format', { pix_fmts: 'yuv420p' }),
+];
 
 /** Scale expressions that make a picture cover a box, or fit in it when the shapes are far apart. */
 export function coverOrFit(boxWidth: number, boxHeight: number): { w: string; h: string } {
@@ -115,11 +153,7 @@ export function composeGraph(boxWidth: number, boxHeight: number, upright: strin
     ),
     chain(
       ['blurred', 'scaled'],
-      [
-        filter('overlay', { x: '(W-w)/2', y: '(H-h)/2', format: 'gbrp' }),
-        filter('scale', { out_color_matrix: 'bt709', out_range: 'tv' }),
-        filter('format', { pix_fmts: 'yuv420p' }),
-      ],
+      [filter('overlay', { x: '(W-w)/2', y: '(H-h)/2', format: 'gbrp' }), ...toBt709.slice(1)],
       'still',
     ),
   ].join(';');
