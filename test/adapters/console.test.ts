@@ -1,11 +1,9 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeNemo, startFakeNemo } from '../fakes/nemo-server.ts';
-
-const consoleMain = join(import.meta.dirname, '../../adapters/console/main.ts');
+import { startConsole } from '../support/console-process.ts';
 
 let fake: FakeNemo;
 let workDir: string;
@@ -17,12 +15,12 @@ afterEach(async () => {
   await fake.close();
 });
 
-/** Runs the console as a real process with `input` piped to it. */
-function runConsole(input: string, env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [consoleMain], {
+/** Runs the console as a real process with `input` piped to it, until it exits. */
+async function runConsole(input: string, env: Record<string, string> = {}) {
+  const run = startConsole({
     cwd: workDir,
+    input,
     env: {
-      PATH: process.env.PATH,
       NEMO_API_URL: fake.url,
       STORE_URL: `sqlite://${join(workDir, 'bot.sqlite')}`,
       RENDER_POLL_INTERVAL_SECONDS: '0.05',
@@ -30,20 +28,9 @@ function runConsole(input: string, env: Record<string, string> = {}) {
       LANG: 'en_US.UTF-8',
       ...env,
     },
-    stdio: ['pipe', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  child.stdin.end(input);
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const { code } = await run.exited;
+  return { code, stdout: run.stdout(), stderr: run.stderr() };
 }
 
 describe('console adapter', () => {

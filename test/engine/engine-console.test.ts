@@ -1,18 +1,16 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { startConsole } from '../support/console-process.ts';
 import { greyRegion, makePhoto, makeTone, meanDifference, probe } from '../support/media.ts';
 
-const consoleMain = join(import.meta.dirname, '../../adapters/console/main.ts');
-
-/** The console as a real process on the local engine (NEMO_API_URL=local), fed a script. */
-function runConsole(cwd: string, script: string) {
-  const child = spawn(process.execPath, [consoleMain], {
+/** The console as a real process on the local engine (NEMO_API_URL=local), fed a script until it exits. */
+async function runConsole(cwd: string, script: string) {
+  const run = startConsole({
     cwd,
+    input: script,
     env: {
-      PATH: process.env.PATH,
       NEMO_API_URL: 'local',
       STORE_URL: `sqlite://${join(cwd, 'bot.sqlite')}`,
       ENGINE_DATA_DIR: join(cwd, 'engine'),
@@ -20,20 +18,9 @@ function runConsole(cwd: string, script: string) {
       PROGRESS_INTERVAL_SECONDS: '1',
       LANG: 'en_US.UTF-8',
     },
-    stdio: ['pipe', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => {
-    stdout += chunk;
-  });
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  child.stdin.end(script);
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const { code } = await run.exited;
+  return { code, stdout: run.stdout(), stderr: run.stderr() };
 }
 
 describe('the local engine through the console', () => {
