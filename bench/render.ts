@@ -26,9 +26,9 @@ import type { EngineDraft } from '../src/engine/draft.ts';
 import { findFfmpeg } from '../src/engine/ffmpeg.ts';
 import { videoEncoderArgs, x264Crf, x264Params, x264Preset } from '../src/engine/render/encode.ts';
 import { planRender, prepareRender, renderDraft } from '../src/engine/render/index.ts';
+import { markdownTable, writeSections } from './docs.ts';
 
 const targets = { seconds: 15, ratio: 1.3 };
-const docsFile = new URL('../docs/BENCHMARKS.md', import.meta.url);
 const section = 'render';
 
 const { values: args } = parseArgs({
@@ -224,7 +224,7 @@ try {
       `keeps its best of ${runs}. CPU time is the ffmpeg processes' user + system time, which a busy ` +
       'machine disturbs less than wall time.',
     '',
-    ...table(['Measure', 'Value'], rows),
+    ...markdownTable(['Measure', 'Value'], rows),
   ].join('\n');
   console.log(`\n${text}\n`);
   if (!fast) console.error(`render: target missed: ${seconds(render)} is over ${targets.seconds} s`);
@@ -232,7 +232,7 @@ try {
     console.error(`render: target missed: ${ratio.toFixed(2)}× x264 alone is over ${targets.ratio}×`);
   failed = !fast || !close;
   if (args.write) {
-    await writeSection(text);
+    await writeSections(new Map([[section, text]]));
     console.log('wrote the render section of docs/BENCHMARKS.md');
   }
 } catch (error) {
@@ -349,28 +349,4 @@ function capture(command: string, commandArgs: string[]): Promise<string> {
       code === 0 ? resolve(stdout) : reject(new Error(`${command} exited with ${code}: ${stderr.trim()}`)),
     );
   });
-}
-
-async function writeSection(text: string): Promise<void> {
-  let docs = await readFile(docsFile, 'utf8');
-  const start = `<!-- ${section}:start -->`;
-  const end = `<!-- ${section}:end -->`;
-  const block = `${start}\n${text}\n${end}`;
-  const from = docs.indexOf(start);
-  const to = docs.indexOf(end, from);
-  docs =
-    from >= 0 && to >= 0
-      ? docs.slice(0, from) + block + docs.slice(to + end.length)
-      : `${docs.trimEnd()}\n\n${block}\n`;
-  await writeFile(docsFile, docs);
-}
-
-/** A Markdown table with padded columns, as the formatter (`biome check`) leaves docs/BENCHMARKS.md. */
-function table(head: string[], rows: string[][]): string[] {
-  const widths = head.map((_, column) =>
-    Math.max(3, ...[head, ...rows].map((row) => [...(row[column] ?? '')].length)),
-  );
-  const line = (cells: string[]) =>
-    `| ${cells.map((cell, column) => cell + ' '.repeat((widths[column] ?? 0) - [...cell].length)).join(' | ')} |`;
-  return [line(head), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
 }

@@ -8,10 +8,10 @@
  * Ids: upload-memory, overhead, concurrency, upload-relay, sse. (The render benchmark is separate:
  * `npm run bench:render`.)
  */
-import { readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { parseArgs } from 'node:util';
 import { benchConcurrency } from './concurrency.ts';
+import { markdownTable, writeSections } from './docs.ts';
 import { benchOverhead } from './overhead.ts';
 import { benchSse } from './sse.ts';
 import { formatMs, MB } from './support.ts';
@@ -32,8 +32,6 @@ interface Bench {
   title: string;
   run(): Promise<Report>;
 }
-
-const docsFile = new URL('../docs/BENCHMARKS.md', import.meta.url);
 
 const { values: args } = parseArgs({
   options: {
@@ -319,7 +317,7 @@ for (const bench of selected) {
       '',
       ...report.notes,
       '',
-      ...table(['Measure', 'Value'], report.rows),
+      ...markdownTable(['Measure', 'Value'], report.rows),
     ].join('\n');
     console.log(`${section}\n`);
     sections.set(bench.id, section);
@@ -332,31 +330,8 @@ for (const bench of selected) {
 }
 
 if (args.write && sections.size > 0) {
-  let docs = await readFile(docsFile, 'utf8');
-  for (const [id, section] of sections) {
-    const start = `<!-- ${id}:start -->`;
-    const end = `<!-- ${id}:end -->`;
-    const block = `${start}\n${section}\n${end}`;
-    const from = docs.indexOf(start);
-    const to = docs.indexOf(end, from);
-    // A new benchmark gets its section appended; the markers then keep it in place.
-    docs =
-      from >= 0 && to >= 0
-        ? docs.slice(0, from) + block + docs.slice(to + end.length)
-        : `${docs.trimEnd()}\n\n${block}\n`;
-  }
-  await writeFile(docsFile, docs);
+  await writeSections(sections);
   console.log(`wrote ${sections.size} section(s) of docs/BENCHMARKS.md`);
 }
 
 process.exitCode = failed ? 1 : 0;
-
-/** A Markdown table with padded columns, as the formatter (`biome check`) leaves docs/BENCHMARKS.md. */
-function table(head: string[], rows: string[][]): string[] {
-  const widths = head.map((_, column) =>
-    Math.max(3, ...[head, ...rows].map((row) => row[column]?.length ?? 0)),
-  );
-  const line = (cells: string[]) =>
-    `| ${cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join(' | ')} |`;
-  return [line(head), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)];
-}
