@@ -90,17 +90,4 @@ export async function startDiscordBot(setup: DiscordBotSetup = {}): Promise<Disc
   };
 }
 
-/** Polls `check` until it returns something truthy; fails naming `what` after `timeoutMs`. */
-export async function until<T>(
-  what: string,
-  check: () => T | undefined | null | false,
-  timeoutMs = 8_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
+export { until } from '../support/until.ts';

@@ -6,11 +6,11 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { startTelegram } from '../../adapters/telegram/index.ts';
 import { type Runtime, startRuntime } from '../../src/runtime.ts';
 import { type FakeNemo, startFakeNemo } from '../fakes/nemo-server.ts';
 import { type FakeTelegram, startFakeTelegram } from '../fakes/telegram-server.ts';
+import { until } from '../support/until.ts';
 
 export interface Bot {
   runtime: Runtime;
@@ -82,19 +82,13 @@ export async function startHarness(extraEnv: Record<string, string> = {}): Promi
   };
 }
 
-/** Polls `check` until it gives a truthy value; fails with `what` after `timeoutMs`. */
-export async function waitFor<T>(
+/** `until` with the condition first, as these tests read. */
+export function waitFor<T>(
   check: () => T | undefined | null | false,
   what = 'condition',
   timeoutMs = 8_000,
 ): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(15);
-  }
+  return until(what, check, timeoutMs);
 }
 
 /** Log records, parsed. */

@@ -1,5 +1,4 @@
 /** Helpers shared by the fault, bad-input, secrets and access tests (test/faults/). */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { messages } from '../../src/core/messages.ts';
 import type { RecordingSurface } from './recording-surface.ts';
 
@@ -42,17 +41,4 @@ export const errorSentences: ReadonlySet<string> = new Set(
 /** What must never reach a person: raw JSON, HTTP codes, stack traces, HTML, tokens. */
 export const rawLeak = /[{}]|HTTP \d|\bError\b|\n\s+at |<html|<\/|nmv_|undefined|\[object/;
 
-/** Polls `check` until it holds; fails naming `what` after `timeoutMs`. */
-export async function until<T>(
-  what: string,
-  check: () => T | undefined | null | false,
-  timeoutMs = 8_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(5);
-  }
-}
+export { until } from './until.ts';
