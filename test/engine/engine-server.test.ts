@@ -1,13 +1,13 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Keyv from 'keyv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEngine, startEngine } from '../../src/engine/index.ts';
 import { silentLogger } from '../../src/log.ts';
-import { NemoClient } from '../../src/nemo/client.ts';
+import type { NemoClient } from '../../src/nemo/client.ts';
 import { fileSource } from '../../src/nemo/index.ts';
 import { makePhoto, makeTone } from '../support/media.ts';
+import { clientFor } from '../support/nemo-client.ts';
 
 let engine: RunningEngine;
 let client: NemoClient;
@@ -22,13 +22,8 @@ beforeAll(async () => {
     maxUploadBytes: 5 * 1024 * 1024,
     logger: silentLogger,
   });
-  client = new NemoClient({
-    apiUrl: engine.url,
-    webUrl: 'https://web.example',
-    attribution: { source: 'test', version: '1' },
-    store: new Keyv(),
+  client = clientFor(engine, {
     uploadMaxBytes: 50 * 1024 * 1024,
-    rateLimitWaitMs: 10,
     requestTimeoutMs: 20_000,
     chatTimeoutMs: 20_000,
     chatIdleTimeoutMs: 20_000,
@@ -46,17 +41,7 @@ describe('the engine speaks the protocol', () => {
     const session = await newSession();
     expect(session.sessionId).toMatch(/^\d{18,20}$/);
     expect((await client.credits()).available).toBeGreaterThan(0);
-    const stranger = new NemoClient({
-      apiUrl: engine.url,
-      webUrl: 'https://web.example',
-      attribution: { source: 'test', version: '1' },
-      store: new Keyv(),
-      uploadMaxBytes: 1,
-      rateLimitWaitMs: 10,
-      requestTimeoutMs: 5_000,
-      chatTimeoutMs: 5_000,
-      chatIdleTimeoutMs: 5_000,
-    });
+    const stranger = clientFor(engine, { uploadMaxBytes: 1, requestTimeoutMs: 5_000 });
     await expect(stranger.sessionState(session.sessionId)).rejects.toMatchObject({
       key: 'session_not_found',
     });

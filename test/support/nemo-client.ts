@@ -1,11 +1,10 @@
 import Keyv from 'keyv';
 import { NemoClient, type NemoClientOptions } from '../../src/nemo/client.ts';
-import type { FakeNemo } from '../fakes/nemo-server.ts';
 
-/** A client wired to the fake with short clocks, over an in-memory store unless one is given. */
-export function clientFor(fake: FakeNemo, overrides: Partial<NemoClientOptions> = {}): NemoClient {
+/** A client wired to a server (the fake, or the local engine) with short clocks, over an in-memory store unless one is given. */
+export function clientFor(server: { url: string }, overrides: Partial<NemoClientOptions> = {}): NemoClient {
   return new NemoClient({
-    apiUrl: fake.url,
+    apiUrl: server.url,
     webUrl: 'https://web.example',
     attribution: { source: 'test-bot', version: '9.9.9' },
     store: new Keyv(),
